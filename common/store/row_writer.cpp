@@ -1,0 +1,113 @@
+#include "common/store/row_writer.h"
+
+namespace teiten::store {
+namespace {
+
+std::string row_sql(bool s) {
+  std::string cols = s ? "day, sensor, proto, port, kind, src" : "day, proto, port, kind, src";
+  std::string params = s ? "?, ?, ?, ?, ?, ?, ?, ?, ?" : "?, ?, ?, ?, ?, ?, ?, ?";
+  return "INSERT INTO tally(" + cols + ", accesses, first_seen, last_seen) VALUES(" + params +
+         ") ON CONFLICT(" + cols +
+         ") DO UPDATE SET accesses = accesses + excluded.accesses,"
+         " first_seen = min(first_seen, excluded.first_seen),"
+         " last_seen = max(last_seen, excluded.last_seen)";
+}
+
+std::string stats_sql(bool s) {
+  std::string key = s ? "day, sensor" : "day";
+  std::string params = s ? "?, ?, ?, ?, ?, ?, ?, ?" : "?, ?, ?, ?, ?, ?, ?";
+  // NULL means "unknown": a span or drop count merges only with what is known.
+  return "INSERT INTO day_stats(" + key +
+         ", packets, first_packet, last_packet, capture_seconds, kernel_drops, if_drops)"
+         " VALUES(" + params + ") ON CONFLICT(" + key +
+         ") DO UPDATE SET packets = packets + excluded.packets,"
+         " first_packet = min(coalesce(first_packet, excluded.first_packet),"
+         "                    coalesce(excluded.first_packet, first_packet)),"
+         " last_packet = max(coalesce(last_packet, excluded.last_packet),"
+         "                   coalesce(excluded.last_packet, last_packet)),"
+         " capture_seconds = capture_seconds + excluded.capture_seconds,"
+         " kernel_drops = CASE WHEN excluded.kernel_drops IS NULL THEN kernel_drops"
+         "   ELSE coalesce(kernel_drops, 0) + excluded.kernel_drops END,"
+         " if_drops = CASE WHEN excluded.if_drops IS NULL THEN if_drops"
+         "   ELSE coalesce(if_drops, 0) + excluded.if_drops END";
+}
+
+std::string counter_sql(bool s) {
+  std::string key = s ? "day, sensor, name" : "day, name";
+  std::string params = s ? "?, ?, ?, ?" : "?, ?, ?";
+  return "INSERT INTO day_counters(" + key + ", value) VALUES(" + params + ") ON CONFLICT(" + key +
+         ") DO UPDATE SET value = value + excluded.value";
+}
+
+void bind_optional(Statement& st, int i, const std::optional<uint64_t>& v) {
+  if (v)
+    st.bind(i, static_cast<int64_t>(*v));
+  else
+    st.bind_null(i);
+}
+
+}  // namespace
+
+void bind_src(Statement& st, int index, const base::IpAddress& src) {
+  if (src.is_v4())
+    st.bind(index, static_cast<int64_t>(src.v4_value()));
+  else
+    st.bind(index, src.to_string());
+}
+
+base::IpAddress column_src(const Statement& st, int col) {
+  if (st.column_type(col) == SQLITE_INTEGER)
+    return base::IpAddress::v4(static_cast<uint32_t>(st.column_int64(col)));
+  auto parsed = base::IpAddress::parse(st.column_text(col));
+  if (!parsed) throw StoreError("bad source address '" + st.column_text(col) + "' in database", 0);
+  return *parsed;
+}
+
+RowWriter::RowWriter(Database& db, bool with_sensor)
+    : with_sensor_(with_sensor),
+      row_(db.prepare(row_sql(with_sensor))),
+      stats_(db.prepare(stats_sql(with_sensor))),
+      counter_(db.prepare(counter_sql(with_sensor))) {}
+
+void RowWriter::write(const tally::Row& r, int64_t sensor) {
+  int i = 1;
+  row_.bind(i++, r.day);
+  if (with_sensor_) row_.bind(i++, sensor);
+  row_.bind(i++, static_cast<int64_t>(r.proto));
+  row_.bind(i++, int64_t{r.port});
+  row_.bind(i++, static_cast<int64_t>(r.kind));
+  bind_src(row_, i++, r.src);
+  row_.bind(i++, static_cast<int64_t>(r.accesses));
+  row_.bind(i++, r.first_seen);
+  row_.bind(i++, r.last_seen);
+  row_.run();
+}
+
+void RowWriter::write_stats(base::Day day, const tally::DayStats& s, int64_t sensor) {
+  int i = 1;
+  stats_.bind(i++, day);
+  if (with_sensor_) stats_.bind(i++, sensor);
+  stats_.bind(i++, static_cast<int64_t>(s.packets));
+  if (s.has_packets()) {
+    stats_.bind(i++, s.first_packet);
+    stats_.bind(i++, s.last_packet);
+  } else {
+    stats_.bind_null(i++);
+    stats_.bind_null(i++);
+  }
+  stats_.bind(i++, s.capture_seconds);
+  bind_optional(stats_, i++, s.kernel_drops);
+  bind_optional(stats_, i++, s.if_drops);
+  stats_.run();
+
+  for (const auto& c : tally::named_counters(s)) {
+    int j = 1;
+    counter_.bind(j++, day);
+    if (with_sensor_) counter_.bind(j++, sensor);
+    counter_.bind(j++, c.name);
+    counter_.bind(j++, static_cast<int64_t>(c.value));
+    counter_.run();
+  }
+}
+
+}  // namespace teiten::store

@@ -1,0 +1,137 @@
+#include "common/store/schema.h"
+
+namespace teiten::store {
+
+std::string day_text_sql(const std::string& c) { return "date(" + c + " * 86400, 'unixepoch')"; }
+
+std::string proto_text_sql(const std::string& c) {
+  return "CASE " + c +
+         " WHEN 1 THEN 'tcp' WHEN 2 THEN 'udp' WHEN 3 THEN 'icmp' WHEN 4 THEN 'icmpv6' ELSE 'ip' END";
+}
+
+std::string kind_text_sql(const std::string& c) {
+  return "CASE " + c + " WHEN 1 THEN 'probe' WHEN 2 THEN 'backscatter' ELSE 'other' END";
+}
+
+// IPv4 sources are stored as integers (compact, fast to compare); the view
+// turns them into dotted quads so plain sqlite3 shows canonical text.
+std::string src_text_sql(const std::string& c) {
+  return "CASE WHEN typeof(" + c + ") = 'integer' THEN ((" + c + " >> 24) & 255) || '.' || ((" + c +
+         " >> 16) & 255) || '.' || ((" + c + " >> 8) & 255) || '.' || (" + c + " & 255) ELSE " + c +
+         " END";
+}
+
+namespace {
+
+// Columns shared by both schemas. Counters are named "malformed.<reason>",
+// "ignored.<reason>", "non_ip.0x<type>".
+std::string coverage_select(const std::string& stats, const std::string& counters,
+                            const std::string& sensor_expr, const std::string& join,
+                            const std::string& match) {
+  auto sum_of = [&](const std::string& prefix) {
+    return "(SELECT coalesce(sum(c.value), 0) FROM " + counters + " c WHERE c.day = s.day" + match +
+           " AND c.name LIKE '" + prefix + ".%')";
+  };
+  return "SELECT " + day_text_sql("s.day") + " AS day, " + sensor_expr +
+         " AS sensor, CASE WHEN s.capture_seconds > 0 THEN s.capture_seconds"
+         " WHEN s.last_packet >= s.first_packet THEN s.last_packet - s.first_packet ELSE 0 END"
+         " AS coverage_seconds, s.packets AS packets, s.kernel_drops AS kernel_drops,"
+         " s.if_drops AS if_drops, " +
+         sum_of("malformed") + " AS malformed, " + sum_of("non_ip") + " AS non_ip, " +
+         sum_of("ignored") + " AS ignored, s.first_packet AS first_packet, s.last_packet AS"
+         " last_packet, s.capture_seconds AS capture_seconds FROM " + stats + " s" + join;
+}
+
+std::vector<std::string> make_sensor_migrations() {
+  std::string sensor = "(SELECT value FROM meta WHERE key = 'sensor_id')";
+  std::string v1 =
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);"
+      "CREATE TABLE tally(day INTEGER NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL,"
+      " kind INTEGER NOT NULL, src NOT NULL, accesses INTEGER NOT NULL,"
+      " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+      " PRIMARY KEY(day, proto, port, kind, src)) WITHOUT ROWID;"
+      "CREATE TABLE day_stats(day INTEGER PRIMARY KEY, packets INTEGER NOT NULL DEFAULT 0,"
+      " first_packet INTEGER, last_packet INTEGER, capture_seconds INTEGER NOT NULL DEFAULT 0,"
+      " kernel_drops INTEGER, if_drops INTEGER);"
+      "CREATE TABLE day_counters(day INTEGER NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,"
+      " PRIMARY KEY(day, name)) WITHOUT ROWID;"
+      // Batches frozen for the collector: sent in seq order, deleted once acknowledged.
+      "CREATE TABLE outbox(seq INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+      " rows INTEGER NOT NULL, min_day INTEGER, payload BLOB NOT NULL);"
+      "CREATE VIEW rollup AS SELECT " +
+      day_text_sql("t.day") + " AS day, " + sensor + " AS sensor, " + proto_text_sql("t.proto") +
+      " AS proto, t.port AS port, " + src_text_sql("t.src") + " AS src, " +
+      kind_text_sql("t.kind") +
+      " AS kind, t.accesses AS accesses, t.first_seen AS first_seen, t.last_seen AS last_seen"
+      " FROM tally t;"
+      "CREATE VIEW coverage AS " +
+      coverage_select("day_stats", "day_counters", sensor, "", "") +
+      ";"
+      "CREATE VIEW counters AS SELECT " +
+      day_text_sql("day") + " AS day, " + sensor + " AS sensor, name, value FROM day_counters;";
+  return {v1};
+}
+
+std::vector<std::string> make_collector_migrations() {
+  std::string v1 =
+      "CREATE TABLE sensors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+      " first_contact INTEGER, last_contact INTEGER);"
+      // One row per sensor database ever seen: resends are recognised by
+      // (database, seq); a recreated sensor database starts a new row.
+      "CREATE TABLE sensor_databases(sensor INTEGER NOT NULL REFERENCES sensors(id),"
+      " database_id TEXT NOT NULL, last_seq INTEGER NOT NULL, last_batch INTEGER,"
+      " batches INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0,"
+      " PRIMARY KEY(sensor, database_id)) WITHOUT ROWID;"
+      "CREATE TABLE tally(day INTEGER NOT NULL, sensor INTEGER NOT NULL, proto INTEGER NOT NULL,"
+      " port INTEGER NOT NULL, kind INTEGER NOT NULL, src NOT NULL, accesses INTEGER NOT NULL,"
+      " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+      " PRIMARY KEY(day, sensor, proto, port, kind, src)) WITHOUT ROWID;"
+      "CREATE TABLE day_stats(day INTEGER NOT NULL, sensor INTEGER NOT NULL,"
+      " packets INTEGER NOT NULL DEFAULT 0, first_packet INTEGER, last_packet INTEGER,"
+      " capture_seconds INTEGER NOT NULL DEFAULT 0, kernel_drops INTEGER, if_drops INTEGER,"
+      " PRIMARY KEY(day, sensor)) WITHOUT ROWID;"
+      "CREATE TABLE day_counters(day INTEGER NOT NULL, sensor INTEGER NOT NULL,"
+      " name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(day, sensor, name)) WITHOUT ROWID;"
+      "CREATE VIEW rollup AS SELECT " +
+      day_text_sql("t.day") + " AS day, n.name AS sensor, " + proto_text_sql("t.proto") +
+      " AS proto, t.port AS port, " + src_text_sql("t.src") + " AS src, " +
+      kind_text_sql("t.kind") +
+      " AS kind, t.accesses AS accesses, t.first_seen AS first_seen, t.last_seen AS last_seen"
+      " FROM tally t JOIN sensors n ON n.id = t.sensor;"
+      "CREATE VIEW coverage AS " +
+      coverage_select("day_stats", "day_counters", "n.name", " JOIN sensors n ON n.id = s.sensor",
+                      " AND c.sensor = s.sensor") +
+      ";"
+      "CREATE VIEW counters AS SELECT " +
+      day_text_sql("c.day") +
+      " AS day, n.name AS sensor, c.name AS name, c.value AS value FROM day_counters c"
+      " JOIN sensors n ON n.id = c.sensor;";
+  return {v1};
+}
+
+}  // namespace
+
+const std::vector<std::string>& sensor_migrations() {
+  static const auto m = make_sensor_migrations();
+  return m;
+}
+
+const std::vector<std::string>& collector_migrations() {
+  static const auto m = make_collector_migrations();
+  return m;
+}
+
+void migrate(Database& db, const std::vector<std::string>& migrations, const std::string& what) {
+  Transaction tx(db);
+  int have = db.user_version();
+  int want = static_cast<int>(migrations.size());
+  if (have > want)
+    throw StoreError(what + " " + db.path() + " has schema version " + std::to_string(have) +
+                         ", newer than this program's " + std::to_string(want),
+                     0);
+  for (int v = have; v < want; ++v) db.exec(migrations[static_cast<size_t>(v)]);
+  if (have != want) db.set_user_version(want);
+  tx.commit();
+}
+
+}  // namespace teiten::store

@@ -1,0 +1,28 @@
+// teiten::store schema — the tables and the views other programs rely on
+// (DESIGN.md section 3): `rollup`, `coverage` and `counters`, identical in
+// sensor and collector databases. Sensor databases hold one sensor (its id
+// in meta); collector databases key every table by a sensor number.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/store/database.h"
+
+namespace teiten::store {
+
+/// Statements of each schema version, in order; version N is index N-1.
+const std::vector<std::string>& sensor_migrations();
+const std::vector<std::string>& collector_migrations();
+
+/// Applies the migrations the database has not seen, in one transaction.
+/// Throws when the database is newer than this program.
+void migrate(Database& db, const std::vector<std::string>& migrations, const std::string& what);
+
+/// SQL expressions shared by both schemas' views.
+std::string day_text_sql(const std::string& column);    ///< day number -> 'YYYY-MM-DD'
+std::string proto_text_sql(const std::string& column);  ///< 1..5 -> 'tcp'..'ip'
+std::string kind_text_sql(const std::string& column);   ///< 1..3 -> 'probe'..'other'
+std::string src_text_sql(const std::string& column);    ///< IPv4 integer or IPv6 text
+
+}  // namespace teiten::store

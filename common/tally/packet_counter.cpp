@@ -1,0 +1,83 @@
+#include "common/tally/packet_counter.h"
+
+namespace teiten::tally {
+
+using packet::Status;
+
+PacketCounter::PacketCounter(int link_type, const std::string& zone,
+                             std::shared_ptr<const CountingRules> rules)
+    : decoder_(link_type), clock_(zone), rules_(std::move(rules)) {}
+
+DayStats& PacketCounter::day_stats(base::Day day) { return stats_for(day); }
+
+TallyDelta PacketCounter::take() {
+  TallyDelta out = std::move(delta_);
+  delta_ = TallyDelta{};
+  cached_stats_ = nullptr;
+  return out;
+}
+
+bool PacketCounter::ignored(const packet::Decoded& d, DayStats& stats) const {
+  const CountingRules& r = *rules_;
+  // The sensor's own packets are named as such before "not to us" applies.
+  auto drop = [&stats](Ignored why) {
+    ++stats.ignored[static_cast<size_t>(why)];
+    return true;
+  };
+  if (d.v6) {
+    if (!r.observe_all) {
+      if (r.observed.contains_v6(d.src6)) return drop(Ignored::own_source);
+      if (!r.observed.contains_v6(d.dst6)) return drop(Ignored::not_observed);
+    }
+    if (r.ignore_sources.contains_v6(d.src6)) return drop(Ignored::ignored_source);
+    if (r.collector.contains_v6(d.src6)) return drop(Ignored::collector);
+  } else {
+    if (!r.observe_all) {
+      if (r.observed.contains_v4(d.src4)) return drop(Ignored::own_source);
+      if (!r.observed.contains_v4(d.dst4)) return drop(Ignored::not_observed);
+    }
+    if (r.ignore_sources.contains_v4(d.src4)) return drop(Ignored::ignored_source);
+    if (r.collector.contains_v4(d.src4)) return drop(Ignored::collector);
+  }
+  return false;
+}
+
+void PacketCounter::count(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen) {
+  base::Day day = clock_.day_of(ts);
+  DayStats& stats = stats_for(day);
+  ++stats.packets;
+  if (ts < stats.first_packet) stats.first_packet = ts;
+  if (ts > stats.last_packet) stats.last_packet = ts;
+
+  packet::Decoded& d = decoded_;
+  decoder_.decode(data, caplen, wirelen, d);
+  switch (d.status) {
+    case Status::outgoing:
+      ++stats.ignored[static_cast<size_t>(Ignored::outgoing)];
+      return;
+    case Status::non_ip:
+      ++stats.non_ip[d.link_protocol];
+      return;
+    case Status::malformed:
+      // A packet to someone else is not ours to call malformed.
+      if (d.has_addresses && ignored(d, stats)) return;
+      ++stats.malformed[static_cast<size_t>(d.reason)];
+      return;
+    case Status::access:
+      break;
+  }
+  if (ignored(d, stats)) return;
+  if (day < 0 || day > kMaxDay || ts < 0 || ts > UINT32_MAX) {
+    ++stats.malformed[static_cast<size_t>(packet::Malformed::timestamp)];
+    return;
+  }
+  ++stats.accesses[static_cast<size_t>(d.kind)];
+  auto pk = pack_proto_kind(d.proto, d.kind);
+  auto t = static_cast<uint32_t>(ts);
+  if (d.v6)
+    delta_.rows.add_v6(static_cast<uint16_t>(day), pk, d.port, d.src6, t);
+  else
+    delta_.rows.add_v4(static_cast<uint16_t>(day), pk, d.port, d.src4, t);
+}
+
+}  // namespace teiten::tally

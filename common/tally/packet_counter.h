@@ -1,0 +1,69 @@
+// teiten::tally::PacketCounter — the counting rules of DESIGN.md section 1
+// applied to one frame at a time: decode, drop what does not count (with
+// the reason), bucket by day in the sensor's zone, add to the tally.
+//
+// Lives on the capture thread and is not thread-safe. Rules can be swapped
+// between packets (interface addresses change); the swap is the caller's
+// to synchronise. count() never allocates except when a table grows.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "common/base/day_clock.h"
+#include "common/base/prefix.h"
+#include "common/packet/decoder.h"
+#include "common/tally/tally_delta.h"
+
+namespace teiten::tally {
+
+struct CountingRules {
+  /// Observed destinations. Empty with observe_all false counts nothing
+  /// (a live sensor whose interface has no address yet).
+  base::PrefixSet observed;
+  /// --read without capture.observed: every destination counts, and no
+  /// source is treated as the sensor's own.
+  bool observe_all = false;
+  base::PrefixSet ignore_sources;
+  base::PrefixSet collector;  ///< the collector's addresses
+};
+
+class PacketCounter {
+ public:
+  PacketCounter(int link_type, const std::string& zone, std::shared_ptr<const CountingRules> rules);
+
+  void set_rules(std::shared_ptr<const CountingRules> rules) { rules_ = std::move(rules); }
+  const CountingRules& rules() const { return *rules_; }
+  void set_link_type(int link_type) { decoder_ = packet::Decoder(link_type); }
+  int link_type() const { return decoder_.link_type(); }
+
+  /// One frame: ts is the capture time in Unix seconds.
+  void count(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen);
+
+  const TallyDelta& delta() const { return delta_; }
+  /// Stats of a day in the current delta (creating it), for coverage and drops.
+  DayStats& day_stats(base::Day day);
+  /// Moves out everything counted so far and starts an empty delta.
+  TallyDelta take();
+  base::DayClock& clock() { return clock_; }
+
+ private:
+  DayStats& stats_for(base::Day day) {
+    if (day != cached_day_ || cached_stats_ == nullptr) {
+      cached_stats_ = &delta_.days[day];
+      cached_day_ = day;
+    }
+    return *cached_stats_;
+  }
+  bool ignored(const packet::Decoded& d, DayStats& stats) const;
+
+  packet::Decoder decoder_;
+  base::DayClock clock_;
+  std::shared_ptr<const CountingRules> rules_;
+  TallyDelta delta_;
+  packet::Decoded decoded_;
+  base::Day cached_day_ = 0;
+  DayStats* cached_stats_ = nullptr;
+};
+
+}  // namespace teiten::tally

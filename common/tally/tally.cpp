@@ -1,0 +1,57 @@
+#include "common/tally/tally.h"
+
+#include <algorithm>
+
+namespace teiten::tally {
+namespace {
+
+Row to_row(uint16_t day, uint8_t pk, uint16_t port, const base::IpAddress& src, const Counts& c) {
+  Row r;
+  r.day = day;
+  r.proto = unpack_proto(pk);
+  r.kind = unpack_kind(pk);
+  r.port = port;
+  r.src = src;
+  r.accesses = c.accesses;
+  r.first_seen = c.first_seen;
+  r.last_seen = c.last_seen;
+  return r;
+}
+
+}  // namespace
+
+size_t Tally::memory_bytes() const {
+  // flat_hash_map keeps one control byte per slot next to the slot array.
+  return v4_.capacity() * (sizeof(std::pair<const Key4, Counts>) + 1) +
+         v6_.capacity() * (sizeof(std::pair<const Key6, Counts>) + 1);
+}
+
+void Tally::clear() {
+  v4_.clear();
+  v6_.clear();
+}
+
+std::vector<Row> Tally::sorted_rows() const {
+  std::vector<Row> rows;
+  rows.reserve(this->rows());
+  for (const auto& [k, c] : v4_)
+    rows.push_back(to_row(k.day, k.proto_kind, k.port, base::IpAddress::v4(k.src), c));
+  for (const auto& [k, c] : v6_)
+    rows.push_back(
+        to_row(k.day, k.proto_kind, k.port, base::IpAddress::from_bytes(base::Family::v6, k.src), c));
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.key() < b.key(); });
+  return rows;
+}
+
+void Tally::merge(const Tally& other) {
+  for (const auto& [k, c] : other.v4_) {
+    auto [it, inserted] = v4_.try_emplace(k, c);
+    if (!inserted) it->second.merge(c);
+  }
+  for (const auto& [k, c] : other.v6_) {
+    auto [it, inserted] = v6_.try_emplace(k, c);
+    if (!inserted) it->second.merge(c);
+  }
+}
+
+}  // namespace teiten::tally
