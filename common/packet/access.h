@@ -33,9 +33,11 @@ enum class Malformed : uint8_t {
   ipv4_truncated,      ///< fewer than 20 bytes, or options cut short
   ipv4_ihl,            ///< header length field below 5 words
   ipv4_total_length,   ///< total length shorter than the header
+  ip_length_exceeds_frame,  ///< IP length field claims more than the frame held on the wire
   ipv6_truncated,      ///< fewer than 40 bytes
   ipv6_ext_truncated,  ///< an extension header runs past the packet
   tcp_truncated,       ///< TCP header ends before the flags byte
+  tcp_data_offset,     ///< TCP data offset below 5 words
   udp_truncated,       ///< UDP header shorter than 8 bytes
   icmp_truncated,      ///< ICMP type and code not both present
   icmpv6_truncated,

@@ -66,9 +66,13 @@ void classify_transport(uint8_t proto, bool v6, ByteReader l4, Decoded& out) {
   uint16_t sport = 0, dport = 0;
   uint8_t flags = 0, type = 0;
   if (proto == kTcp) {
-    // Only the bytes through the flags are needed; the data offset may be bogus.
-    if (!l4.read_u16(sport) || !l4.read_u16(dport) || !l4.peek_u8(9, flags))
+    uint8_t offset = 0;
+    if (!l4.read_u16(sport) || !l4.read_u16(dport) || !l4.peek_u8(8, offset) ||
+        !l4.peek_u8(9, flags))
       return fail(out, Malformed::tcp_truncated);
+    // The flags suffice to classify, but a header shorter than its own
+    // minimum is not TCP any receiving stack would accept.
+    if ((offset >> 4) < 5) return fail(out, Malformed::tcp_data_offset);
     bool syn = flags & kTcpSyn, ack = flags & kTcpAck, rst = flags & kTcpRst;
     if (syn && !ack && !rst) return set_access(out, Proto::tcp, dport, Kind::probe);
     if ((syn && ack) || rst) return set_access(out, Proto::tcp, sport, Kind::backscatter);
@@ -92,7 +96,15 @@ void classify_transport(uint8_t proto, bool v6, ByteReader l4, Decoded& out) {
   set_access(out, Proto::ip, proto, Kind::other);
 }
 
-void decode_ipv4(ByteReader r, Decoded& out) {
+// Bytes the frame had on the wire from the reader's position on: the IP
+// length fields are checked against this, not against what was captured,
+// so a packet cut by the snaplen is not mistaken for a lying header.
+size_t wire_from(const ByteReader& r, uint32_t wirelen) {
+  size_t wire = wirelen > r.size() ? wirelen : r.size();
+  return wire > r.position() ? wire - r.position() : 0;
+}
+
+void decode_ipv4(ByteReader r, uint32_t wirelen, Decoded& out) {
   uint8_t vihl = 0;
   if (!r.peek_u8(0, vihl)) return fail(out, Malformed::ipv4_truncated);
   if ((vihl >> 4) != 4) return fail(out, Malformed::ip_version);
@@ -111,6 +123,7 @@ void decode_ipv4(ByteReader r, Decoded& out) {
   out.has_addresses = true;
   if (!r.has(ihl)) return fail(out, Malformed::ipv4_truncated);
   if (total < ihl) return fail(out, Malformed::ipv4_total_length);
+  if (total > wire_from(r, wirelen)) return fail(out, Malformed::ip_length_exceeds_frame);
   // The payload is what both the header claims and the capture holds
   // (Ethernet padding beyond the total length is not payload).
   r.limit(total);
@@ -121,7 +134,7 @@ void decode_ipv4(ByteReader r, Decoded& out) {
 
 bool is_skippable_extension(uint8_t nh) { return nh == 0 || nh == 43 || nh == 60; }
 
-void decode_ipv6(ByteReader r, Decoded& out) {
+void decode_ipv6(ByteReader r, uint32_t wirelen, Decoded& out) {
   uint8_t v = 0;
   if (!r.peek_u8(0, v)) return fail(out, Malformed::ipv6_truncated);
   if ((v >> 4) != 6) return fail(out, Malformed::ip_version);
@@ -135,6 +148,8 @@ void decode_ipv6(ByteReader r, Decoded& out) {
   std::memcpy(out.src6, h + 8, 16);
   std::memcpy(out.dst6, h + 24, 16);
   out.has_addresses = true;
+  if (size_t{40} + payload_length > wire_from(r, wirelen))
+    return fail(out, Malformed::ip_length_exceeds_frame);
   r.skip(40);
   // A zero payload length with a hop-by-hop header is a jumbogram: the
   // length lives in an option, so the captured bytes are the bound.
@@ -163,15 +178,15 @@ void decode_ipv6(ByteReader r, Decoded& out) {
   classify_transport(nh, true, r, out);
 }
 
-void decode_ip_by_version(ByteReader r, Decoded& out) {
+void decode_ip_by_version(ByteReader r, uint32_t wirelen, Decoded& out) {
   uint8_t v = 0;
   if (!r.peek_u8(0, v)) return fail(out, Malformed::link_truncated);
-  if ((v >> 4) == 4) return decode_ipv4(r, out);
-  if ((v >> 4) == 6) return decode_ipv6(r, out);
+  if ((v >> 4) == 4) return decode_ipv4(r, wirelen, out);
+  if ((v >> 4) == 6) return decode_ipv6(r, wirelen, out);
   fail(out, Malformed::ip_version);
 }
 
-void decode_ethertype(uint16_t type, ByteReader r, Decoded& out) {
+void decode_ethertype(uint16_t type, ByteReader r, uint32_t wirelen, Decoded& out) {
   // Any depth of 802.1Q / 802.1ad tags; each consumes 4 bytes, so this ends.
   while (type == kEtherVlan || type == kEtherQinQ || type == kEtherQinQOld) {
     if (!r.skip(2) || !r.read_u16(type)) return fail(out, Malformed::link_truncated);
@@ -179,25 +194,25 @@ void decode_ethertype(uint16_t type, ByteReader r, Decoded& out) {
   if (type == kEtherPppoeSession) {
     uint16_t ppp = 0;
     if (!r.skip(6) || !r.read_u16(ppp)) return fail(out, Malformed::link_truncated);
-    if (ppp == kPppIpv4) return decode_ipv4(r, out);
-    if (ppp == kPppIpv6) return decode_ipv6(r, out);
+    if (ppp == kPppIpv4) return decode_ipv4(r, wirelen, out);
+    if (ppp == kPppIpv6) return decode_ipv6(r, wirelen, out);
     out.status = Status::non_ip;
     out.link_protocol = type;
     return;
   }
-  if (type == kEtherIpv4) return decode_ipv4(r, out);
-  if (type == kEtherIpv6) return decode_ipv6(r, out);
+  if (type == kEtherIpv4) return decode_ipv4(r, wirelen, out);
+  if (type == kEtherIpv6) return decode_ipv6(r, wirelen, out);
   out.status = Status::non_ip;
   out.link_protocol = type;
 }
 
-void decode_ethernet(ByteReader r, Decoded& out) {
+void decode_ethernet(ByteReader r, uint32_t wirelen, Decoded& out) {
   uint16_t type = 0;
   if (!r.skip(12) || !r.read_u16(type)) return fail(out, Malformed::link_truncated);
-  decode_ethertype(type, r, out);
+  decode_ethertype(type, r, wirelen, out);
 }
 
-void decode_sll(ByteReader r, Decoded& out) {
+void decode_sll(ByteReader r, uint32_t wirelen, Decoded& out) {
   uint16_t pkttype = 0, protocol = 0;
   if (!r.has(16) || !r.read_u16(pkttype) || !r.skip(12) || !r.read_u16(protocol))
     return fail(out, Malformed::link_truncated);
@@ -205,10 +220,10 @@ void decode_sll(ByteReader r, Decoded& out) {
     out.status = Status::outgoing;
     return;
   }
-  decode_ethertype(protocol, r, out);
+  decode_ethertype(protocol, r, wirelen, out);
 }
 
-void decode_sll2(ByteReader r, Decoded& out) {
+void decode_sll2(ByteReader r, uint32_t wirelen, Decoded& out) {
   uint16_t protocol = 0;
   uint8_t pkttype = 0;
   if (!r.has(20) || !r.read_u16(protocol) || !r.peek_u8(8, pkttype))
@@ -218,19 +233,19 @@ void decode_sll2(ByteReader r, Decoded& out) {
     out.status = Status::outgoing;
     return;
   }
-  decode_ethertype(protocol, r, out);
+  decode_ethertype(protocol, r, wirelen, out);
 }
 
 // BSD address families for IPv6 differ by platform (NetBSD/OpenBSD 24,
 // FreeBSD 28, Darwin 30); every one of them can appear in a capture file.
-void decode_family(uint32_t family, ByteReader r, Decoded& out) {
-  if (family == 2) return decode_ipv4(r, out);
-  if (family == 24 || family == 28 || family == 30) return decode_ipv6(r, out);
+void decode_family(uint32_t family, ByteReader r, uint32_t wirelen, Decoded& out) {
+  if (family == 2) return decode_ipv4(r, wirelen, out);
+  if (family == 24 || family == 28 || family == 30) return decode_ipv6(r, wirelen, out);
   out.status = Status::non_ip;
   out.link_protocol = family;
 }
 
-void decode_null(ByteReader r, Decoded& out, bool network_order) {
+void decode_null(ByteReader r, uint32_t wirelen, Decoded& out, bool network_order) {
   uint8_t b[4];
   if (!r.read_bytes(b, 4)) return fail(out, Malformed::link_truncated);
   uint32_t be = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
@@ -238,7 +253,7 @@ void decode_null(ByteReader r, Decoded& out, bool network_order) {
   // DLT_NULL is in the byte order of the capturing host, which the file
   // does not record; a family is small, so the order with a zero upper half wins.
   uint32_t family = network_order ? be : ((le & 0xFFFF0000u) == 0 ? le : be);
-  decode_family(family, r, out);
+  decode_family(family, r, wirelen, out);
 }
 
 }  // namespace
@@ -274,14 +289,16 @@ void Decoder::decode(const uint8_t* data, uint32_t caplen, uint32_t wirelen, Dec
   out.has_addresses = false;
   ByteReader r(data, caplen);
   switch (link_type_) {
-    case dlt::ethernet: decode_ethernet(r, out); break;
-    case dlt::linux_sll: decode_sll(r, out); break;
-    case dlt::linux_sll2: decode_sll2(r, out); break;
-    case dlt::raw: case dlt::raw_openbsd: case dlt::raw_linktype: decode_ip_by_version(r, out); break;
-    case dlt::ipv4: decode_ipv4(r, out); break;
-    case dlt::ipv6: decode_ipv6(r, out); break;
-    case dlt::null: decode_null(r, out, false); break;
-    case dlt::loop: decode_null(r, out, true); break;
+    case dlt::ethernet: decode_ethernet(r, wirelen, out); break;
+    case dlt::linux_sll: decode_sll(r, wirelen, out); break;
+    case dlt::linux_sll2: decode_sll2(r, wirelen, out); break;
+    case dlt::raw: case dlt::raw_openbsd: case dlt::raw_linktype:
+      decode_ip_by_version(r, wirelen, out);
+      break;
+    case dlt::ipv4: decode_ipv4(r, wirelen, out); break;
+    case dlt::ipv6: decode_ipv6(r, wirelen, out); break;
+    case dlt::null: decode_null(r, wirelen, out, false); break;
+    case dlt::loop: decode_null(r, wirelen, out, true); break;
     default: fail(out, Malformed::link_unknown); break;
   }
   // Bytes missing because the capture stopped early, not because the

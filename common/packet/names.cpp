@@ -6,10 +6,23 @@ namespace teiten::packet {
 namespace {
 
 constexpr std::array<std::string_view, kMalformedReasons> kReasonNames = {
-    "none",           "snaplen",           "link_truncated",     "link_unknown",
-    "ip_version",     "ipv4_truncated",    "ipv4_ihl",           "ipv4_total_length",
-    "ipv6_truncated", "ipv6_ext_truncated", "tcp_truncated",     "udp_truncated",
-    "icmp_truncated", "icmpv6_truncated",  "timestamp"};
+    "none",
+    "snaplen",
+    "link_truncated",
+    "link_unknown",
+    "ip_version",
+    "ipv4_truncated",
+    "ipv4_ihl",
+    "ipv4_total_length",
+    "ip_length_exceeds_frame",
+    "ipv6_truncated",
+    "ipv6_ext_truncated",
+    "tcp_truncated",
+    "tcp_data_offset",
+    "udp_truncated",
+    "icmp_truncated",
+    "icmpv6_truncated",
+    "timestamp"};
 
 constexpr std::array<std::string_view, 6> kProtoNames = {"", "tcp", "udp", "icmp", "icmpv6", "ip"};
 constexpr std::array<std::string_view, 4> kKindNames = {"", "probe", "backscatter", "other"};

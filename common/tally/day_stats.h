@@ -24,7 +24,7 @@ enum class Ignored : uint8_t {
   not_observed,    ///< destination is not an observed address
   own_source,      ///< source is an observed address (the sensor's own reply)
   ignored_source,  ///< source in capture.ignore_sources
-  collector,       ///< source is the collector
+  collector,       ///< to or from the collector (the sensor's own shipping)
   count_
 };
 constexpr int kIgnoredReasons = static_cast<int>(Ignored::count_);

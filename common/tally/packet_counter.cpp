@@ -30,19 +30,22 @@ bool PacketCounter::ignored(const packet::Decoded& d, DayStats& stats) const {
       if (!r.observed.contains_v6(d.dst6)) return drop(Ignored::not_observed);
     }
     if (r.ignore_sources.contains_v6(d.src6)) return drop(Ignored::ignored_source);
-    if (r.collector.contains_v6(d.src6)) return drop(Ignored::collector);
+    if (r.collector.contains_v6(d.src6) || r.collector.contains_v6(d.dst6))
+      return drop(Ignored::collector);
   } else {
     if (!r.observe_all) {
       if (r.observed.contains_v4(d.src4)) return drop(Ignored::own_source);
       if (!r.observed.contains_v4(d.dst4)) return drop(Ignored::not_observed);
     }
     if (r.ignore_sources.contains_v4(d.src4)) return drop(Ignored::ignored_source);
-    if (r.collector.contains_v4(d.src4)) return drop(Ignored::collector);
+    if (r.collector.contains_v4(d.src4) || r.collector.contains_v4(d.dst4))
+      return drop(Ignored::collector);
   }
   return false;
 }
 
 void PacketCounter::count(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen) {
+  ++total_packets_;
   base::Day day = clock_.day_of(ts);
   DayStats& stats = stats_for(day);
   ++stats.packets;

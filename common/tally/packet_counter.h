@@ -41,6 +41,8 @@ class PacketCounter {
   void count(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen);
 
   const TallyDelta& delta() const { return delta_; }
+  /// Frames seen since construction (not reset by take()).
+  uint64_t total_packets() const { return total_packets_; }
   /// Stats of a day in the current delta (creating it), for coverage and drops.
   DayStats& day_stats(base::Day day);
   /// Moves out everything counted so far and starts an empty delta.
@@ -62,6 +64,7 @@ class PacketCounter {
   std::shared_ptr<const CountingRules> rules_;
   TallyDelta delta_;
   packet::Decoded decoded_;
+  uint64_t total_packets_ = 0;
   base::Day cached_day_ = 0;
   DayStats* cached_stats_ = nullptr;
 };

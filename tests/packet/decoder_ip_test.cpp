@@ -42,6 +42,20 @@ TEST_CASE("SYN-ACK and RST are backscatter of the responder's source port", "[pa
   expect_access(decode_eth(v4frame(6, tcp(22, 51000, SYN | RST))), Proto::tcp, 22, Kind::backscatter);
 }
 
+TEST_CASE("a TCP data offset below five words is malformed even with the flags present",
+          "[packet]") {
+  for (uint8_t words : {0, 1, 4}) {
+    Bytes l4 = tcp(40000, 445, SYN);
+    l4[12] = static_cast<uint8_t>(words << 4);
+    auto d = decode_eth(v4frame(6, l4));
+    CHECK(d.status == Status::malformed);
+    CHECK(d.reason == Malformed::tcp_data_offset);
+  }
+  Bytes options_cut = tcp(40000, 445, SYN);
+  options_cut[12] = 0xF0;  // 60-byte header, of which 20 are present: still classifiable
+  expect_access(decode_eth(v4frame(6, options_cut)), Proto::tcp, 445, Kind::probe);
+}
+
 TEST_CASE("TCP without SYN and RST is other traffic to its destination port", "[packet]") {
   expect_access(decode_eth(v4frame(6, tcp(51000, 80, ACK))), Proto::tcp, 80, Kind::other);
   expect_access(decode_eth(v4frame(6, tcp(51000, 80, FIN | PSH | ACK))), Proto::tcp, 80, Kind::other);
@@ -124,7 +138,7 @@ TEST_CASE("invalid IPv4 headers are malformed with their reason", "[packet]") {
   CHECK(decode_eth(ether(0x0800, options_cut)).reason == Malformed::ipv4_truncated);
 }
 
-TEST_CASE("the IPv4 total length bounds the payload in both directions", "[packet]") {
+TEST_CASE("the IP length fields bound the payload and must fit the frame on the wire", "[packet]") {
   // Ethernet padding after a short total length is not payload.
   Bytes l4 = tcp(1, 80, SYN);
   Bytes ip = ipv4(kSrc, kDst, 6, l4);
@@ -133,10 +147,25 @@ TEST_CASE("the IPv4 total length bounds the payload in both directions", "[packe
   auto d = decode_eth(ether(0x0800, ip));
   CHECK(d.status == Status::malformed);
   CHECK(d.reason == Malformed::tcp_truncated);
-  // A header claiming more than was sent still classifies from what is there.
+  // A header claiming more than the wire carried is invalid (a receiving
+  // stack drops it)...
   Bytes longer = ipv4(kSrc, kDst, 17, udp(1, 53, 10));
   longer[3] = static_cast<uint8_t>(longer[3] + 1);
-  expect_access(decode_eth(ether(0x0800, longer)), Proto::udp, 53, Kind::probe);
+  auto lying = decode_eth(ether(0x0800, longer));
+  CHECK(lying.status == Status::malformed);
+  CHECK(lying.reason == Malformed::ip_length_exceeds_frame);
+  CHECK(lying.has_addresses);
+  // ...but not when only the capture was cut: the wire length tells.
+  Bytes frame = ether(0x0800, ipv4(kSrc, kDst, 17, udp(1, 53, 100)));
+  teiten::packet::Decoded snapped;
+  teiten::packet::Decoder(teiten::packet::dlt::ethernet)
+      .decode(frame.data(), 14 + 20 + 8, static_cast<uint32_t>(frame.size()), snapped);
+  expect_access(snapped, Proto::udp, 53, Kind::probe);
+  // The same holds for the IPv6 payload length.
+  Bytes s6 = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}), d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
+  Bytes v6 = ipv6(s6, d6, 17, udp(1, 53));
+  v6[5] = static_cast<uint8_t>(v6[5] + 1);
+  CHECK(decode_eth(ether(0x86DD, v6)).reason == Malformed::ip_length_exceeds_frame);
 }
 
 TEST_CASE("IPv6 extension headers are walked to the transport header", "[packet]") {

@@ -83,7 +83,7 @@ TEST_CASE("every packet lands in exactly one category", "[tally]") {
   CHECK(s.ignored[static_cast<size_t>(Ignored::ignored_source)] == 1);
   CHECK(s.ignored[static_cast<size_t>(Ignored::collector)] == 1);
   CHECK(s.non_ip.at(0x0806) == 1);
-  CHECK(s.malformed[static_cast<size_t>(packet::Malformed::tcp_truncated)] == 1);
+  CHECK(s.malformed[static_cast<size_t>(packet::Malformed::ip_length_exceeds_frame)] == 1);
   CHECK(s.malformed[static_cast<size_t>(packet::Malformed::ip_version)] == 1);
   CHECK(s.packets == s.accesses[1] + s.accesses[2] + s.accesses[3] + s.ignored_total() +
                          s.non_ip_total() + s.malformed_total());
