@@ -22,29 +22,35 @@ struct CollectorConfig {
     base::Duration handshake_timeout{10'000};
     uint32_t max_frame = 16u << 20;     ///< bytes, 1 KiB..256 MiB
     uint32_t max_connections = 1024;
+    bool operator==(const Listen&) const = default;
   } listen;
 
   std::vector<std::string> sensors;  ///< allowlist of sensor ids; required, non-empty, unique
 
   struct Fleet {
     std::string timezone = "UTC";  ///< every sensor must report this zone
+    bool operator==(const Fleet&) const = default;
   } fleet;
 
   struct Storage {
     std::string path = "/var/lib/teiten-collector/collector.db";
+    bool operator==(const Storage&) const = default;
   } storage;
 
   struct Control {
     std::string socket = "/run/teiten-collector/control.sock";
+    bool operator==(const Control&) const = default;
   } control;
 
   struct Process {
     std::string user;
     std::string group;
+    bool operator==(const Process&) const = default;
   } process;
 
   struct Log {
     std::string level = "info";
+    bool operator==(const Log&) const = default;
   } log;
 
   std::string file;
@@ -53,5 +59,8 @@ struct CollectorConfig {
 
 CollectorConfig load_collector_config(const std::string& path);
 std::vector<ConfigError> check_collector_environment(const CollectorConfig& config);
+
+/// Every key of the collector file with its default and range (see sensor_config_keys).
+std::vector<KeyInfo> collector_config_keys();
 
 }  // namespace teiten::config

@@ -16,6 +16,7 @@
 #include "common/base/prefix.h"
 #include "common/base/units.h"
 #include "common/config/config_error.h"
+#include "common/config/key_info.h"
 
 namespace teiten::config {
 
@@ -24,6 +25,9 @@ namespace teiten::config {
 struct SourceMarks {
   std::string file;
   std::map<std::string, std::pair<int, int>> positions;  ///< 1-based line, column
+  /// An error "KEY_PATH: message" at the key's position; a key that was not
+  /// written (a default) falls back to its nearest written parent
+  /// ("capture.observed[2]" -> "capture.observed" -> "capture"), else the file.
   ConfigError error_at(const std::string& key_path, std::string message) const;
 };
 
@@ -33,6 +37,7 @@ struct SensorConfig {
   struct Sensor {
     std::string id;                 ///< required; [A-Za-z0-9._-]{1,64}
     std::string timezone = "UTC";   ///< IANA name known to tzdata
+    bool operator==(const Sensor&) const = default;
   } sensor;
 
   struct Capture {
@@ -41,10 +46,11 @@ struct SensorConfig {
     std::vector<base::Prefix> ignore_sources;
     std::string filter;                       ///< optional BPF expression
     uint32_t snaplen = 256;                   ///< 68..65535
-    uint64_t buffer_size = 64ull << 20;       ///< bytes, >= 1 MiB... see .cpp for range
+    uint64_t buffer_size = 64ull << 20;       ///< bytes, 1 MiB..2 GiB
     bool promiscuous = false;
     base::Duration timeout{100};              ///< libpcap buffer timeout, 1ms..10s
     base::Duration address_poll{5000};        ///< how often interface addresses are re-read
+    bool operator==(const Capture&) const = default;
   } capture;
 
   struct Storage {
@@ -52,6 +58,7 @@ struct SensorConfig {
     base::Duration flush_interval{60'000};    ///< 1s..1h
     base::Duration retention{400ll * 86'400'000};  ///< >= 1d
     uint64_t max_rows_in_memory = 4'000'000;  ///< flush early past this many rows
+    bool operator==(const Storage&) const = default;
   } storage;
 
   struct Collector {
@@ -65,19 +72,23 @@ struct SensorConfig {
     base::Duration backoff_initial{1000};
     base::Duration backoff_max{300'000};
     base::Duration ack_timeout{60'000};
+    bool operator==(const Collector&) const = default;
   } collector;
 
   struct Control {
     std::string socket = "/run/teiten-sensor/control.sock";
+    bool operator==(const Control&) const = default;
   } control;
 
   struct Process {
     std::string user;   ///< used only when started as root
     std::string group;
+    bool operator==(const Process&) const = default;
   } process;
 
   struct Log {
     std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
+    bool operator==(const Log&) const = default;
   } log;
 
   std::string file;  ///< the config file as given
@@ -92,5 +103,9 @@ SensorConfig load_sensor_config(const std::string& path, SensorMode mode);
 /// certificates and keys parse, the interface exists (live mode). Returns
 /// every problem, located at the key that named it.
 std::vector<ConfigError> check_sensor_environment(const SensorConfig& config, SensorMode mode);
+
+/// Every key of the sensor file with its default and range, from the tables
+/// the loader reads (for docs and for tests of config/sensor.yaml).
+std::vector<KeyInfo> sensor_config_keys();
 
 }  // namespace teiten::config

@@ -1,0 +1,197 @@
+// teiten::config::detail section tables — how a loader describes its file:
+// one table of Key rows per section (name, field, kind, default, range),
+// and one list of Sections naming the top-level entries. The generic
+// readers here walk those tables, so adding a key is adding a row; the same
+// rows produce the KeyInfo list the docs and tests check. Internal to
+// common/config; never logs.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/config/key_info.h"
+#include "common/config/yaml_reader.h"
+
+namespace teiten::config::detail {
+
+/// The field of section S a key fills.
+template <class S>
+using Field =
+    std::variant<std::string S::*, bool S::*, uint32_t S::*, uint64_t S::*, base::Duration S::*,
+                 std::vector<base::Prefix> S::*, std::vector<std::string> S::*>;
+
+/// One row of a section table.
+template <class S>
+struct Key {
+  std::string_view name;
+  Field<S> field;
+  Spec spec;
+};
+
+/// Stores a read value into its field; the tables pair kinds and field
+/// types, and a mismatch throws std::bad_variant_access (tests read every key).
+template <class S>
+void assign(S& out, const Field<S>& field, Value&& value) {
+  std::visit(
+      [&](auto member) {
+        auto& target = out.*member;
+        using T = std::remove_reference_t<decltype(target)>;
+        if constexpr (std::is_same_v<T, uint32_t>)
+          target = static_cast<uint32_t>(std::get<uint64_t>(value));  // ranges keep it in 32 bits
+        else
+          target = std::get<T>(std::move(value));
+      },
+      field);
+}
+
+/// Reads one map section through its table; `node` is null when the
+/// section is absent (defaults apply, required keys are not asked for).
+template <class S>
+void read_section(YamlReader& r, const std::string& section, const YAML::Node* node,
+                  const YAML::Mark& key_mark, std::span<const Key<S>> keys, S& out) {
+  std::vector<std::string_view> names;
+  for (const auto& k : keys) names.push_back(k.name);
+  std::set<std::string_view> seen;
+  bool present = node != nullptr;
+  if (present && node->IsMap()) {
+    r.walk_map(section, *node, names,
+               [&](const std::string& path, std::string_view name, const YAML::Node& key,
+                   const YAML::Node& value) {
+                 for (const auto& k : keys) {
+                   if (k.name != name) continue;
+                   seen.insert(k.name);
+                   if (auto v = r.read(path, k.spec, value, key.Mark()))
+                     assign(out, k.field, std::move(*v));
+                 }
+               });
+  } else if (present && !node->IsNull()) {  // an empty section reads as an empty map
+    r.error(
+        section, value_mark(*node, key_mark),
+        "expected a map with the keys " + join_names(names) + ", found " + describe_node(*node));
+    present = false;  // its keys were never written; do not also call them missing
+  }
+  for (const auto& k : keys) {
+    if (seen.contains(k.name)) continue;
+    auto path = section + "." + std::string(k.name);
+    if (present && k.spec.required)
+      r.error(path, key_mark, "required key is missing");
+    else if (!k.spec.default_yaml.empty())
+      assign(out, k.field, r.read_default(path, k.spec));
+  }
+}
+
+/// One top-level entry of a config file: a map section read through its
+/// table, or a single value (the collector's `sensors` list).
+template <class Config>
+struct Section {
+  std::string_view name;
+  bool required = false;
+  /// `value` is null when the file does not have the section.
+  std::function<void(YamlReader&, const YAML::Node* value, const YAML::Mark& key_mark, Config&)>
+      read;
+  std::function<void(std::vector<KeyInfo>&)> describe;
+};
+
+template <class Config, class S, size_t N>
+Section<Config> map_section(std::string_view name, S Config::*member, const Key<S> (&keys)[N],
+                            bool required = false) {
+  std::span<const Key<S>> table(keys);
+  return {name, required,
+          [=](YamlReader& r, const YAML::Node* value, const YAML::Mark& key_mark, Config& c) {
+            read_section(r, std::string(name), value, key_mark, table, c.*member);
+          },
+          [=](std::vector<KeyInfo>& out) {
+            for (const auto& k : table)
+              out.push_back(describe_key(std::string(name) + "." + std::string(k.name), k.spec));
+          }};
+}
+
+template <class Config>
+Section<Config> value_section(std::string_view name, Field<Config> field, Spec spec) {
+  return {name, spec.required,
+          [=](YamlReader& r, const YAML::Node* value, const YAML::Mark& key_mark, Config& c) {
+            std::string path(name);
+            if (value) {
+              if (auto v = r.read(path, spec, *value, key_mark)) assign(c, field, std::move(*v));
+            } else if (!spec.default_yaml.empty()) {
+              assign(c, field, r.read_default(path, spec));
+            }
+          },
+          [=](std::vector<KeyInfo>& out) { out.push_back(describe_key(std::string(name), spec)); }};
+}
+
+/// Reads the whole document: the root must be a map of the given sections.
+template <class Config>
+void read_document(YamlReader& r, std::span<const Section<Config>> sections, Config& config) {
+  std::vector<std::string_view> names;
+  for (const auto& s : sections) names.push_back(s.name);
+  const YAML::Node& root = r.root();
+  std::set<std::string_view> present;
+  if (!root.IsDefined() || root.IsNull()) {
+    r.error("", YAML::Mark::null_mark(),
+            "holds no settings (expected a map with the sections " + join_names(names) + ")");
+  } else if (!root.IsMap()) {
+    r.error(
+        "", root.Mark(),
+        "expected a map with the sections " + join_names(names) + ", found " + describe_node(root));
+  } else {
+    r.walk_map("", root, names,
+               [&](const std::string&, std::string_view name, const YAML::Node& key,
+                   const YAML::Node& value) {
+                 for (const auto& s : sections) {
+                   if (s.name != name) continue;
+                   present.insert(s.name);
+                   s.read(r, &value, key.Mark(), config);
+                 }
+               });
+  }
+  for (const auto& s : sections) {
+    if (present.contains(s.name)) continue;
+    if (s.required && root.IsMap())
+      r.error(std::string(s.name), YAML::Mark::null_mark(), "required section is missing");
+    s.read(r, nullptr, YAML::Mark::null_mark(), config);
+  }
+}
+
+/// Loads FILE into a Config: the sections, then `rules` for what spans
+/// keys, then every error at once.
+template <class Config, class Rules>
+Config load_document(const std::string& file, std::span<const Section<Config>> sections,
+                     Rules&& rules) {
+  YamlReader reader(file);
+  Config config;
+  config.file = file;
+  read_document(reader, sections, config);
+  rules(reader, config);
+  reader.throw_if_errors();
+  config.marks = std::move(reader.marks());
+  return config;
+}
+
+// Sections both daemons have with the same keys; one table each, shared.
+template <class Process>
+inline const Key<Process> process_keys[] = {
+    {"user", &Process::user, {Kind::name}},
+    {"group", &Process::group, {Kind::name}},
+};
+
+template <class Log>
+inline const Key<Log> log_keys[] = {
+    {"level", &Log::level, {Kind::level, "info"}},
+};
+
+template <class Config>
+std::vector<KeyInfo> describe_sections(std::span<const Section<Config>> sections) {
+  std::vector<KeyInfo> out;
+  for (const auto& s : sections) s.describe(out);
+  return out;
+}
+
+}  // namespace teiten::config::detail
