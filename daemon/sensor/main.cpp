@@ -1,0 +1,23 @@
+// teiten-sensor: the capture daemon of one sensor host.
+#include <CLI/CLI.hpp>
+
+#include "common/process/exit_codes.h"
+#include "daemon/sensor/sensor_daemon.h"
+
+int main(int argc, char** argv) {
+  teiten::sensor::SensorOptions options;
+  CLI::App app{"teiten-sensor: counts unsolicited packets into a local database"};
+  app.add_option("-c,--config", options.config_path, "configuration file")->required();
+  app.add_flag("-t,--test", options.check_only, "check the configuration and exit");
+  app.add_option("--read", options.read_files, "replay capture files (pcap, pcapng) and exit");
+  app.add_option("--ship-timeout", options.ship_timeout_seconds,
+                 "seconds to wait for the collector's acknowledgements with --read")
+      ->check(CLI::NonNegativeNumber);
+  app.set_version_flag("--version", "teiten-sensor " TEITEN_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : teiten::process::kExitConfig;
+  }
+  return teiten::sensor::SensorDaemon(options).run();
+}

@@ -1,0 +1,57 @@
+#include "daemon/sensor/offline_reader.h"
+
+#include "common/packet/decoder.h"
+#include "common/process/logging.h"
+
+namespace teiten::sensor {
+namespace {
+
+// Packets per pcap_dispatch call: bounds how long flush and stop requests wait.
+constexpr int kDispatchBatch = 16384;
+
+}  // namespace
+
+ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline) {
+  static auto log = process::logger("capture");
+  ReadOutcome out;
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO,
+                                                      errbuf);
+  if (!p) {
+    out.error = path + ": cannot read capture file: " + errbuf;
+    return out;
+  }
+  int link = pcap_datalink(p);
+  if (!packet::Decoder::supports(link))
+    log->warn("unsupported_link_type file={} link_type={} effect=packets_counted_as_malformed",
+              path, packet::Decoder::link_type_name(link));
+  pipeline.counter().set_link_type(link);
+  log->info("read_start file={} link_type={}", path, packet::Decoder::link_type_name(link));
+
+  // Counted from the counter: pcap_dispatch reports -1 for a batch that
+  // failed part way, after some of its packets were already counted.
+  const uint64_t before = pipeline.counter().total_packets();
+  for (;;) {
+    int n = pcap_dispatch(p, kDispatchBatch, &CapturePipeline::on_packet, pipeline.callback_arg());
+    out.packets = pipeline.counter().total_packets() - before;
+    pipeline.between_batches();
+    if (n == 0) {
+      out.complete = true;
+      break;
+    }
+    if (n == PCAP_ERROR) {
+      out.error = path + ": read error after " + std::to_string(out.packets) +
+                  " packets: " + pcap_geterr(p);
+      break;
+    }
+    if (n == PCAP_ERROR_BREAK || pipeline.control().stop_requested()) {
+      out.error = path + ": stopped after " + std::to_string(out.packets) + " packets";
+      break;
+    }
+  }
+  pcap_close(p);
+  log->info("read_end file={} packets={} complete={}", path, out.packets, out.complete);
+  return out;
+}
+
+}  // namespace teiten::sensor

@@ -1,0 +1,177 @@
+#include "daemon/sensor/sensor_daemon.h"
+
+#include <pcap/pcap.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <iostream>
+#include <thread>
+
+#include "common/process/exit_codes.h"
+#include "common/process/logging.h"
+#include "common/store/sensor_store.h"
+#include "daemon/sensor/capture_pipeline.h"
+#include "daemon/sensor/counting_rules.h"
+#include "daemon/sensor/interface_addresses.h"
+#include "daemon/sensor/live_capture.h"
+#include "daemon/sensor/offline_reader.h"
+#include "daemon/sensor/store_worker.h"
+
+namespace teiten::sensor {
+namespace asio = boost::asio;
+using namespace process;
+
+namespace {
+
+// Read mode may pause reading while the store catches up; two deltas in
+// flight keep both threads busy without holding more memory than that.
+constexpr size_t kReadModeMaxQueued = 2;
+
+}  // namespace
+
+// Everything that lives while the daemon serves, torn down in reverse order.
+struct SensorDaemon::Runtime {
+  asio::io_context io;
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  asio::steady_timer flush_timer{io};
+  asio::steady_timer address_timer{io};
+  CaptureControl control;
+  std::unique_ptr<LiveCapture> live;
+  std::unique_ptr<StoreWorker> store;
+  std::vector<base::Prefix> interface_addrs;
+  std::vector<base::Prefix> collector_addrs;
+  std::thread io_thread;
+
+  ~Runtime() {
+    io.stop();
+    if (io_thread.joinable()) io_thread.join();
+  }
+};
+
+SensorDaemon::SensorDaemon(SensorOptions options)
+    : options_(std::move(options)),
+      mode_(options_.read_files.empty() ? config::SensorMode::live : config::SensorMode::read) {}
+
+SensorDaemon::~SensorDaemon() = default;
+
+int SensorDaemon::run() {
+  config::SensorConfig config;
+  try {
+    config = config::load_sensor_config(options_.config_path, mode_);
+  } catch (const config::ConfigErrors& e) {
+    for (const auto& err : e.errors()) std::cerr << err.to_string() << "\n";
+    return kExitConfig;
+  }
+  if (options_.check_only) return check(config);
+  set_log_level(config.log.level);
+  try {
+    return serve(config);
+  } catch (const std::exception& e) {
+    logger("sensor")->critical("fatal error=\"{}\"", e.what());
+    return kExitFailure;
+  }
+}
+
+int SensorDaemon::check(const config::SensorConfig& config) {
+  auto errors = config::check_sensor_environment(config, mode_);
+  for (const auto& err : errors) std::cerr << err.to_string() << "\n";
+  if (!errors.empty()) return kExitConfig;
+  std::cout << config.file << ": configuration OK\n";
+  return kExitOk;
+}
+
+int SensorDaemon::serve(const config::SensorConfig& config) {
+  auto log = logger("sensor");
+  rt_ = std::make_unique<Runtime>();
+  Runtime& rt = *rt_;
+  bool live = mode_ == config::SensorMode::live;
+
+  // The capture opens first: it is the one step that needs privileges.
+  int link_type = DLT_EN10MB;
+  if (live) {
+    rt.live = std::make_unique<LiveCapture>(config.capture);
+    link_type = rt.live->link_type();
+    rt.interface_addrs = interface_addresses(config.capture.interface);
+  }
+  if (config.collector.enabled) rt.collector_addrs = resolve_host(config.collector.host);
+
+  auto store = std::make_unique<store::SensorStore>(config.storage.path, config.sensor.id,
+                                                    config.sensor.timezone);
+  log->info("start sensor={} mode={} database={} database_id={} timezone={}", config.sensor.id,
+            live ? "live" : "read", store->path(), store->database_id(), config.sensor.timezone);
+  rt.store = std::make_unique<StoreWorker>(std::move(store), live ? 0 : kReadModeMaxQueued);
+
+  auto rules = build_rules(config, mode_, rt.interface_addrs, rt.collector_addrs);
+  if (live && config.capture.observed.empty() && rt.interface_addrs.empty())
+    log->warn("no_observed_addresses interface={} effect=nothing_counted_until_addresses_appear",
+              config.capture.interface);
+  tally::PacketCounter counter(link_type, config.sensor.timezone, rules);
+  CapturePipeline pipeline(counter, rt.control, *rt.store, config.storage.max_rows_in_memory);
+  if (rt.live) pipeline.set_accountant([&rt](tally::PacketCounter& c) { rt.live->account(c); });
+
+  rt.signals.async_wait([&rt, log](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log->info("signal name={} action=stop", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    rt.control.request_stop();
+  });
+  std::function<void()> arm_flush = [&rt, &arm_flush, interval = config.storage.flush_interval] {
+    rt.flush_timer.expires_after(interval);
+    rt.flush_timer.async_wait([&rt, &arm_flush](const boost::system::error_code& ec) {
+      if (ec) return;
+      rt.control.request_flush();
+      arm_flush();
+    });
+  };
+  arm_flush();
+  std::function<void()> arm_addresses = [&, mode = mode_] {
+    rt.address_timer.expires_after(config.capture.address_poll);
+    rt.address_timer.async_wait([&, mode](const boost::system::error_code& ec) {
+      if (ec) return;
+      auto now = interface_addresses(config.capture.interface);
+      if (now != rt.interface_addrs) {
+        log->info("observed_addresses_changed interface={} count={}", config.capture.interface,
+                  now.size());
+        rt.interface_addrs = now;
+        rt.control.set_rules(build_rules(config, mode, rt.interface_addrs, rt.collector_addrs));
+      }
+      arm_addresses();
+    });
+  };
+  if (live && config.capture.observed.empty()) arm_addresses();
+  rt.io_thread = std::thread([&rt] { rt.io.run(); });
+
+  int code = kExitOk;
+  if (live) {
+    rt.live->run(pipeline);
+  } else {
+    for (const auto& file : options_.read_files) {
+      if (rt.control.stop_requested()) {
+        log->error("read_skipped file={} reason=stopped", file);
+        code = kExitInputIncomplete;
+        continue;
+      }
+      auto outcome = read_capture_file(file, pipeline);
+      if (!outcome.complete) {
+        log->error("read_incomplete error=\"{}\"", outcome.error);
+        std::cerr << "teiten-sensor: " << outcome.error << "\n";
+        code = kExitInputIncomplete;
+      }
+    }
+  }
+
+  pipeline.flush();
+  rt.store->drain();
+  auto stats = rt.store->stats();
+  rt.io.stop();
+  if (rt.io_thread.joinable()) rt.io_thread.join();
+  if (stats.retained_rows > 0 || !stats.last_error.empty()) {
+    log->critical("stop_with_unstored_rows rows={} error=\"{}\"", stats.retained_rows,
+                  stats.last_error);
+    return kExitFailure;
+  }
+  log->info("stop flushes={} last_flush_rows={}", stats.flushes, stats.last_flush_rows);
+  return code;
+}
+
+}  // namespace teiten::sensor

@@ -1,0 +1,91 @@
+#include "daemon/sensor/store_worker.h"
+
+
+#include "common/process/logging.h"
+
+namespace teiten::sensor {
+namespace {
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+StoreWorker::StoreWorker(std::unique_ptr<store::SensorStore> store, size_t max_queued)
+    : store_(std::move(store)),
+      database_id_(store_->database_id()),
+      max_queued_(max_queued) {}
+
+StoreWorker::~StoreWorker() { stop(); }
+
+void StoreWorker::stop() { thread_.stop(); }
+
+void StoreWorker::submit(tally::TallyDelta delta) {
+  {
+    std::unique_lock lock(mutex_);
+    if (max_queued_ > 0) space_.wait(lock, [this] { return stats_.queued < max_queued_; });
+    ++stats_.queued;
+  }
+  auto shared = std::make_shared<tally::TallyDelta>(std::move(delta));
+  thread_.post([this, shared] { commit(std::move(*shared)); });
+}
+
+void StoreWorker::post(std::function<void(store::SensorStore&)> fn) {
+  thread_.post([this, fn = std::move(fn)] { fn(*store_); });
+}
+
+void StoreWorker::drain() { thread_.drain(); }
+
+StoreWorker::Stats StoreWorker::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void StoreWorker::commit(tally::TallyDelta delta) {
+  static auto log = process::logger("store");
+  if (retained_) {
+    retained_->merge(delta);
+    delta = std::move(*retained_);
+    retained_.reset();
+  }
+  auto started = std::chrono::steady_clock::now();
+  uint64_t rows = delta.rows.rows();
+  std::string error;
+  try {
+    std::vector<store::OutboxBatch> batches;
+    if (freezer_) batches = freezer_(delta);
+    store_->commit(delta, std::move(batches));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  {
+    std::lock_guard lock(mutex_);
+    --stats_.queued;
+    if (error.empty()) {
+      ++stats_.flushes;
+      stats_.last_flush = now_seconds();
+      stats_.last_flush_seconds = took;
+      stats_.last_flush_rows = rows;
+      stats_.retained_rows = 0;
+      stats_.last_error.clear();
+    } else {
+      ++stats_.failures;
+      stats_.retained_rows = rows;
+      stats_.last_error = error;
+    }
+  }
+  space_.notify_all();
+  if (!error.empty()) {
+    log->error("flush_failed rows={} error=\"{}\" action=kept_in_memory_for_next_flush", rows, error);
+    retained_ = std::move(delta);
+    return;
+  }
+  log->debug("flush rows={} days={} seconds={:.3f}", rows, delta.days.size(), took);
+  if (hook_) hook_();
+}
+
+}  // namespace teiten::sensor

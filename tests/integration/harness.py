@@ -1,0 +1,165 @@
+"""Shared helpers for teiten's integration tests: real binaries, temporary
+directories, real SQLite files, network namespaces made by the test.
+
+Environment (set by ctest): TEITEN_BUILD_DIR, TEITEN_SOURCE_DIR.
+"""
+import contextlib
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BUILD = os.environ.get("TEITEN_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
+SOURCE = os.environ.get("TEITEN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
+DATA = os.path.join(SOURCE, "tests", "data")
+SHARED_PCAPS = "/work/shared/pcaps"
+SKIP = 77
+
+
+def binary(name):
+    for sub in ("daemon/sensor", "daemon/collector", "daemon/ctl", "daemon/synth", "daemon/report"):
+        path = os.path.join(BUILD, sub, name)
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError(f"{name} not built under {BUILD}")
+
+
+def run_tests(require_root=False, require=()):
+    """Runs the calling module's unittest cases; exits 77 (ctest skip) when
+    a requirement is missing, so a skipped test never passes silently."""
+    if require_root and os.geteuid() != 0:
+        print("skipped: needs root (network namespaces)")
+        sys.exit(SKIP)
+    for tool in require:
+        if shutil.which(tool) is None:
+            print(f"skipped: {tool} not installed")
+            sys.exit(SKIP)
+    prog = unittest.main(module="__main__", exit=False, verbosity=2)
+    sys.exit(0 if prog.result.wasSuccessful() else 1)
+
+
+class TempDir:
+    def __init__(self, prefix="teiten-it-"):
+        self.path = tempfile.mkdtemp(prefix=prefix)
+
+    def file(self, name):
+        return os.path.join(self.path, name)
+
+    def cleanup(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def write_sensor_config(path, sensor_id="s01", timezone="UTC", db="sensor.db", flush="1s",
+                        observed=None, ignore=None, interface=None, capture_extra="",
+                        storage_extra="", extra=""):
+    lines = [f"sensor: {{id: {sensor_id}, timezone: {timezone}}}", "capture:"]
+    if interface:
+        lines.append(f"  interface: {interface}")
+    if observed:
+        lines.append("  observed: [" + ", ".join(f'"{p}"' for p in observed) + "]")
+    if ignore:
+        lines.append("  ignore_sources: [" + ", ".join(f'"{p}"' for p in ignore) + "]")
+    if capture_extra:
+        lines.append("  " + capture_extra)
+    if len(lines) == 2:
+        lines.pop()
+    lines.append(f"storage: {{path: {db}, flush_interval: {flush}{storage_extra}}}")
+    if extra:
+        lines.append(extra)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def run(args, timeout=120, **kw):
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def rollup(db, columns="day, proto, port, src, kind, accesses, first_seen, last_seen", where=""):
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as c:
+        return sorted(c.execute(f"SELECT {columns} FROM rollup {where}").fetchall())
+
+
+def query(db, sql, params=()):
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as c:
+        return c.execute(sql, params).fetchall()
+
+
+def wait_for(predicate, timeout=30.0, interval=0.1, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class Daemon:
+    """A daemon started as a process; stopped (SIGTERM) or killed at exit."""
+
+    def __init__(self, args, log_path, netns=None):
+        self.log_path = log_path
+        self.log = open(log_path, "w")
+        cmd = (["ip", "netns", "exec", netns] if netns else []) + list(args)
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def log_text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def wait_log(self, text, timeout=30.0):
+        wait_for(lambda: text in self.log_text() or self.proc.poll() is not None, timeout,
+                 what=f"'{text}' in {self.log_path}")
+        if text not in self.log_text():
+            raise AssertionError(f"daemon exited ({self.proc.returncode}) before '{text}':\n"
+                                 + self.log_text())
+
+    def stop(self, sig=signal.SIGTERM, timeout=60.0):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("daemon did not stop in time:\n" + self.log_text())
+        self.log.close()
+        return self.proc.returncode
+
+    def kill9(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+class Netns:
+    """Two network namespaces joined by a veth pair: `sender` and `sensor`."""
+
+    def __init__(self, tag):
+        suffix = f"{os.getpid() % 100000}{tag}"
+        self.sender, self.sensor = f"tt-snd-{suffix}", f"tt-sen-{suffix}"
+        self.if_sender, self.if_sensor = f"tvs{suffix}"[:15], f"tvr{suffix}"[:15]
+
+    def __enter__(self):
+        for ns in (self.sender, self.sensor):
+            subprocess.run(["ip", "netns", "add", ns], check=True)
+        subprocess.run(["ip", "link", "add", self.if_sender, "netns", self.sender, "type", "veth",
+                        "peer", "name", self.if_sensor, "netns", self.sensor], check=True)
+        for ns, ifname in ((self.sender, self.if_sender), (self.sensor, self.if_sensor)):
+            subprocess.run(["ip", "-n", ns, "link", "set", ifname, "up"], check=True)
+            subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        return self
+
+    def __exit__(self, *exc):
+        for ns in (self.sender, self.sensor):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+    def exec(self, ns, args, **kw):
+        return run(["ip", "netns", "exec", ns] + list(args), **kw)
