@@ -74,6 +74,7 @@ std::vector<std::string> make_sensor_migrations() {
 
 std::vector<std::string> make_collector_migrations() {
   std::string v1 =
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);"
       "CREATE TABLE sensors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
       " first_contact INTEGER, last_contact INTEGER);"
       // One row per sensor database ever seen: resends are recognised by
