@@ -5,17 +5,21 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <future>
 #include <iostream>
 #include <thread>
 
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
 #include "common/store/sensor_store.h"
+#include "common/wire/batch_codec.h"
 #include "daemon/sensor/capture_pipeline.h"
 #include "daemon/sensor/counting_rules.h"
 #include "daemon/sensor/interface_addresses.h"
 #include "daemon/sensor/live_capture.h"
 #include "daemon/sensor/offline_reader.h"
+#include "daemon/sensor/shipper.h"
 #include "daemon/sensor/store_worker.h"
 
 namespace teiten::sensor {
@@ -28,6 +32,31 @@ namespace {
 // flight keep both threads busy without holding more memory than that.
 constexpr size_t kReadModeMaxQueued = 2;
 
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Batches are frozen with the delta they carry, in the same transaction.
+StoreWorker::Freezer make_freezer(size_t batch_rows) {
+  return [batch_rows](const tally::TallyDelta& delta) {
+    std::vector<store::OutboxBatch> out;
+    for (auto& body : wire::freeze_bodies(delta, batch_rows))
+      out.push_back({0, now_seconds(), body.rows, body.min_day, std::move(body.bytes)});
+    return out;
+  };
+}
+
+// Waits until every batch is acknowledged or the deadline passes.
+bool wait_for_outbox(StoreWorker& store, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    if (store.outbox_state().batches == 0) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
 
 // Everything that lives while the daemon serves, torn down in reverse order.
@@ -39,13 +68,28 @@ struct SensorDaemon::Runtime {
   CaptureControl control;
   std::unique_ptr<LiveCapture> live;
   std::unique_ptr<StoreWorker> store;
+  std::unique_ptr<Shipper> shipper;
   std::vector<base::Prefix> interface_addrs;
   std::vector<base::Prefix> collector_addrs;
   std::thread io_thread;
 
-  ~Runtime() {
+  /// Stops the shipper on its own thread, then the io thread.
+  void stop_io() {
+    if (shipper && io_thread.joinable()) {
+      std::promise<void> done;
+      asio::post(io, [this, &done] {
+        shipper->stop();
+        done.set_value();
+      });
+      done.get_future().wait();
+    }
     io.stop();
     if (io_thread.joinable()) io_thread.join();
+  }
+  ~Runtime() {
+    stop_io();
+    // Work the shipper queued on the store thread runs while it still exists.
+    if (store) store->stop();
   }
 };
 
@@ -101,6 +145,12 @@ int SensorDaemon::serve(const config::SensorConfig& config) {
   log->info("start sensor={} mode={} database={} database_id={} timezone={}", config.sensor.id,
             live ? "live" : "read", store->path(), store->database_id(), config.sensor.timezone);
   rt.store = std::make_unique<StoreWorker>(std::move(store), live ? 0 : kReadModeMaxQueued);
+  if (config.collector.enabled) {
+    rt.store->set_freezer(make_freezer(config.collector.batch_rows));
+    rt.shipper = std::make_unique<Shipper>(rt.io, *rt.store, config, rt.store->database_id());
+    rt.store->set_commit_hook([&rt] { rt.shipper->kick(); });
+    asio::post(rt.io, [&rt] { rt.shipper->start(); });
+  }
 
   auto rules = build_rules(config, mode_, rt.interface_addrs, rt.collector_addrs);
   if (live && config.capture.observed.empty() && rt.interface_addrs.empty())
@@ -163,13 +213,24 @@ int SensorDaemon::serve(const config::SensorConfig& config) {
   pipeline.flush();
   rt.store->drain();
   auto stats = rt.store->stats();
-  rt.io.stop();
-  if (rt.io_thread.joinable()) rt.io_thread.join();
   if (stats.retained_rows > 0 || !stats.last_error.empty()) {
+    rt.stop_io();
     log->critical("stop_with_unstored_rows rows={} error=\"{}\"", stats.retained_rows,
                   stats.last_error);
     return kExitFailure;
   }
+  if (rt.shipper) {
+    // --read waits as long as asked; a stopping live sensor briefly, since
+    // what is left goes out after the restart anyway.
+    auto wait = live ? std::chrono::seconds(5) : std::chrono::seconds(options_.ship_timeout_seconds);
+    if (!wait_for_outbox(*rt.store, std::chrono::steady_clock::now() + wait)) {
+      auto q = rt.store->outbox_state();
+      log->warn("unacknowledged_batches batches={} rows={} action=sent_on_next_run", q.batches,
+                q.rows);
+      if (!live && code == kExitOk) code = kExitUnacknowledged;
+    }
+  }
+  rt.stop_io();
   log->info("stop flushes={} last_flush_rows={}", stats.flushes, stats.last_flush_rows);
   return code;
 }

@@ -1,6 +1,8 @@
 #include "daemon/sensor/store_worker.h"
 
 
+#include <future>
+
 #include "common/process/logging.h"
 
 namespace teiten::sensor {
@@ -38,6 +40,19 @@ void StoreWorker::post(std::function<void(store::SensorStore&)> fn) {
 }
 
 void StoreWorker::drain() { thread_.drain(); }
+
+store::OutboxState StoreWorker::outbox_state() {
+  std::promise<store::OutboxState> result;
+  auto f = result.get_future();
+  post([&result](store::SensorStore& s) {
+    try {
+      result.set_value(s.outbox_state());
+    } catch (...) {
+      result.set_exception(std::current_exception());
+    }
+  });
+  return f.get();
+}
 
 StoreWorker::Stats StoreWorker::stats() const {
   std::lock_guard lock(mutex_);

@@ -55,6 +55,8 @@ class StoreWorker {
   void post(std::function<void(store::SensorStore&)> fn);
   /// Blocks until everything submitted or posted so far has run.
   void drain();
+  /// Reads the outbox state on the store thread and waits for it (not from that thread).
+  store::OutboxState outbox_state();
   /// Stops the thread after the queued work.
   void stop();
   Stats stats() const;

@@ -103,11 +103,11 @@ def wait_for(predicate, timeout=30.0, interval=0.1, what="condition"):
 class Daemon:
     """A daemon started as a process; stopped (SIGTERM) or killed at exit."""
 
-    def __init__(self, args, log_path, netns=None):
+    def __init__(self, args, log_path, netns=None, env=None):
         self.log_path = log_path
         self.log = open(log_path, "w")
         cmd = (["ip", "netns", "exec", netns] if netns else []) + list(args)
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
 
     def log_text(self):
         with open(self.log_path) as f:
@@ -121,6 +121,8 @@ class Daemon:
                                  + self.log_text())
 
     def stop(self, sig=signal.SIGTERM, timeout=60.0):
+        if self.log.closed:
+            return self.proc.returncode
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -137,6 +139,7 @@ class Daemon:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
+        return self.proc.returncode
 
 
 class Netns:
@@ -163,3 +166,63 @@ class Netns:
 
     def exec(self, ns, args, **kw):
         return run(["ip", "netns", "exec", ns] + list(args), **kw)
+
+
+# --- collector and TLS -------------------------------------------------------
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_certs(directory, *sensor_ids, collector_names=("localhost", "127.0.0.1")):
+    args = [os.path.join(SOURCE, "scripts", "make-certs")]
+    for n in collector_names:
+        args += ["--collector-name", n]
+    r = run(args + [directory, *sensor_ids])
+    if r.returncode != 0:
+        raise AssertionError("make-certs failed: " + r.stderr)
+    return directory
+
+
+def write_collector_config(path, port, pki, sensors, db="collector.db", timezone="Asia/Tokyo",
+                           listen_extra="", extra=""):
+    text = (f"listen:\n  address: \"127.0.0.1:{port}\"\n  ca: {pki}/ca.pem\n"
+            f"  cert: {pki}/collector.pem\n  key: {pki}/collector.key\n")
+    if listen_extra:
+        text += "  " + listen_extra + "\n"
+    text += "sensors: [" + ", ".join(sensors) + "]\n"
+    text += f"fleet: {{timezone: {timezone}}}\n"
+    text += f"storage: {{path: {db}}}\n"
+    text += "log: {level: debug}\n" + extra
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def collector_section(port, pki, sensor_id, host="localhost", extra=""):
+    return (f"collector:\n  address: \"{host}:{port}\"\n  ca: {pki}/ca.pem\n"
+            f"  cert: {pki}/{sensor_id}.pem\n  key: {pki}/{sensor_id}.key\n"
+            f"  backoff_initial: 100ms\n  backoff_max: 1s\n" + (("  " + extra + "\n") if extra else ""))
+
+
+def start_collector(config, log_path):
+    daemon = Daemon([binary("teiten-collector"), "-c", config], log_path)
+    daemon.wait_log("listening")
+    return daemon
+
+
+def truth_rows(csv_path, sensor):
+    """Rows of a teiten-synth truth CSV in rollup-view column order."""
+    import csv
+    rows = []
+    with open(csv_path) as f:
+        for r in csv.DictReader(f):
+            rows.append((r["day"], sensor, r["proto"], int(r["port"]), r["src"], r["kind"],
+                         int(r["accesses"]), int(r["first_seen"]), int(r["last_seen"])))
+    return sorted(rows)
+
+
+ROLLUP_ALL = "day, sensor, proto, port, src, kind, accesses, first_seen, last_seen"

@@ -1,0 +1,290 @@
+#include "daemon/collector/ingest_session.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "common/process/logging.h"
+#include "common/wire/batch_codec.h"
+#include "daemon/collector/fault_injection.h"
+#include "daemon/collector/ingest_server.h"
+
+namespace teiten::collector {
+namespace asio = boost::asio;
+
+namespace {
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string endpoint_text(const asio::ip::tcp::socket& s) {
+  boost::system::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  if (ec) return "?";
+  auto a = ep.address();
+  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+}
+
+const std::string kSoftware = std::string("teiten-collector ") + TEITEN_VERSION;
+
+}  // namespace
+
+IngestSession::IngestSession(IngestServer& server, asio::ip::tcp::socket socket,
+                             asio::ssl::context& tls)
+    : server_(server),
+      stream_(std::move(socket), tls),
+      channel_(stream_, server.config().listen.max_frame),
+      timer_(server.io()) {
+  remote_ = endpoint_text(stream_.next_layer());
+}
+
+void IngestSession::arm_timer(std::chrono::milliseconds after, const std::string& why) {
+  timer_.expires_after(after);
+  timer_.async_wait([self = shared_from_this(), why](const boost::system::error_code& ec) {
+    if (ec || self->closed_) return;
+    if (why == "idle timeout") ++self->server_.stats().idle_timeouts;
+    if (!self->identified_)
+      self->server_.refused(why == "idle timeout" ? "no_hello" : "handshake_timeout",
+                            {now_seconds(), self->remote_, self->verify_fingerprint_, "", why});
+    self->close(why);
+  });
+}
+
+void IngestSession::start() {
+  // Record why verification failed and whose certificate it was, so a
+  // refusal can name both; OpenSSL's handshake error alone says neither.
+  stream_.set_verify_callback([this](bool preverified, asio::ssl::verify_context& ctx) {
+    X509_STORE_CTX* store = ctx.native_handle();
+    if (!preverified && verify_failure_.empty()) {
+      verify_failure_ = X509_verify_cert_error_string(X509_STORE_CTX_get_error(store));
+      verify_fingerprint_ = tls::identity_of(X509_STORE_CTX_get_current_cert(store)).fingerprint;
+    }
+    return preverified;
+  });
+  arm_timer(server_.config().listen.handshake_timeout, "handshake timeout");
+  stream_.async_handshake(asio::ssl::stream_base::server,
+                          [self = shared_from_this()](const boost::system::error_code& ec) {
+                            self->on_handshake(ec);
+                          });
+}
+
+void IngestSession::on_handshake(const boost::system::error_code& ec) {
+  if (closed_) return;
+  timer_.cancel();
+  if (ec) {
+    std::string why = verify_failure_.empty() ? "TLS handshake failed: " + ec.message()
+                                              : "certificate rejected: " + verify_failure_;
+    server_.refused("handshake", {now_seconds(), remote_, verify_fingerprint_, "", why});
+    close(why);
+    return;
+  }
+  X509* cert = SSL_get1_peer_certificate(stream_.native_handle());
+  peer_ = tls::identity_of(cert);
+  X509_free(cert);
+  read_frame();
+}
+
+void IngestSession::read_frame() {
+  arm_timer(server_.config().listen.idle_timeout, "idle timeout");
+  channel_.read([self = shared_from_this()](const boost::system::error_code& ec,
+                                            const std::string& protocol_error, wire::Frame frame) {
+    self->on_frame(ec, protocol_error, std::move(frame));
+  });
+}
+
+void IngestSession::on_frame(const boost::system::error_code& ec, const std::string& protocol_error,
+                             wire::Frame frame) {
+  if (closed_) return;
+  timer_.cancel();
+  if (ec) {
+    close(ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ? "disconnected"
+                                                                             : ec.message());
+    return;
+  }
+  if (!protocol_error.empty()) {
+    ++server_.stats().protocol_errors;
+    return refuse(wire::RefuseCode::protocol_error, "protocol", "bad frame: " + protocol_error);
+  }
+  server_.stats().bytes_received += frame.payload.size() + 6;
+  if (!identified_) {
+    if (frame.type != wire::MessageType::hello) {
+      ++server_.stats().protocol_errors;
+      return refuse(wire::RefuseCode::protocol_error, "protocol",
+                    std::string("expected HELLO, got ") + std::string(wire::name(frame.type)));
+    }
+    auto hello = wire::decode_hello(frame.payload);
+    if (!hello) {
+      ++server_.stats().protocol_errors;
+      return refuse(wire::RefuseCode::protocol_error, "protocol", "bad HELLO: " + hello.error());
+    }
+    return on_hello(std::move(*hello));
+  }
+  if (frame.type != wire::MessageType::batch) {
+    ++server_.stats().protocol_errors;
+    return refuse(wire::RefuseCode::protocol_error, "protocol",
+                  std::string("expected BATCH, got ") + std::string(wire::name(frame.type)));
+  }
+  auto batch = wire::decode_batch(frame.payload);
+  if (!batch) {
+    ++server_.stats().protocol_errors;
+    return refuse(wire::RefuseCode::protocol_error, "protocol", "bad BATCH: " + batch.error());
+  }
+  on_batch(std::move(*batch));
+}
+
+void IngestSession::on_hello(wire::Hello hello) {
+  if (!peer_.names(hello.sensor_id))
+    return refuse(wire::RefuseCode::identity_mismatch, "identity_mismatch",
+                  "sensor '" + hello.sensor_id + "' is not named by its certificate (CN '" +
+                      peer_.common_name + "')");
+  if (!server_.allowlisted(hello.sensor_id))
+    return refuse(wire::RefuseCode::not_allowlisted, "not_allowlisted",
+                  "sensor '" + hello.sensor_id + "' is not in the collector's sensors list");
+  const auto& fleet = server_.config().fleet.timezone;
+  if (hello.timezone != fleet)
+    return refuse(wire::RefuseCode::timezone_mismatch, "timezone_mismatch",
+                  "sensor '" + hello.sensor_id + "' counts days in " + hello.timezone +
+                      ", but the fleet uses " + fleet);
+  identified_ = true;
+  sensor_id_ = hello.sensor_id;
+  database_id_ = hello.database_id;
+  auto& live = server_.stats().sensors[sensor_id_];
+  ++live.sessions;
+  live.remote = remote_;
+  live.connected_since = now_seconds();
+  live.database_id = database_id_;
+  live.software = hello.software;
+  process::logger("ingest")->info("sensor_connected sensor={} remote={} database_id={} software=\"{}\"",
+                                  sensor_id_, remote_, database_id_, hello.software);
+
+  auto& st = server_.store();
+  st.worker.post([self = shared_from_this(), &st, sensor = sensor_id_, db = database_id_] {
+    uint64_t last = 0;
+    std::string error;
+    try {
+      st.store->touch_sensor(sensor, now_seconds());
+      last = st.store->last_seq(sensor, db);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    asio::post(self->server_.io(), [self, last, error] {
+      if (self->closed_) return;
+      if (!error.empty()) {
+        self->server_.stats().last_storage_error = error;
+        ++self->server_.stats().storage_errors;
+        self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}));
+        return self->close("storage error: " + error);
+      }
+      self->channel_.write(wire::encode_frame(wire::Welcome{last, kSoftware}));
+      self->read_frame();
+    });
+  });
+}
+
+void IngestSession::on_batch(wire::Batch batch) {
+  if (batch.sensor_id != sensor_id_)
+    return refuse(wire::RefuseCode::identity_mismatch, "identity_mismatch",
+                  "batch for sensor '" + batch.sensor_id + "' on the connection of '" + sensor_id_ +
+                      "'");
+  if (batch.database_id != database_id_) {
+    ++server_.stats().protocol_errors;
+    return refuse(wire::RefuseCode::protocol_error, "protocol",
+                  "batch for database " + batch.database_id + " after HELLO for " + database_id_);
+  }
+  auto content = wire::decode_batch_body(batch.body);
+  if (!content) {
+    ++server_.stats().protocol_errors;
+    return refuse(wire::RefuseCode::protocol_error, "protocol",
+                  "bad batch body (seq " + std::to_string(batch.seq) + "): " + content.error());
+  }
+  auto shared = std::make_shared<wire::BatchContent>(std::move(*content));
+  auto& st = server_.store();
+  st.worker.post([self = shared_from_this(), &st, shared, seq = batch.seq, sensor = sensor_id_,
+                  db = database_id_] {
+    store::ApplyResult result;
+    std::string error;
+    try {
+      result = st.store->apply(sensor, db, seq, shared->rows, shared->days, now_seconds());
+      if (result.applied) fault_after_commit();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    asio::post(self->server_.io(), [self, result, error, seq, rows = shared->rows.size()] {
+      auto log = process::logger("ingest");
+      auto& stats = self->server_.stats();
+      auto& live = stats.sensors[self->sensor_id_];
+      if (!error.empty()) {
+        ++stats.storage_errors;
+        stats.last_storage_error = error;
+        log->error("batch_not_stored sensor={} seq={} error=\"{}\" action=sensor_retries",
+                   self->sensor_id_, seq, error);
+        if (self->closed_) return;
+        self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}),
+                             [self](const boost::system::error_code&) {
+                               self->close("storage error");
+                             });
+        return;
+      }
+      if (result.applied) {
+        ++stats.batches_applied;
+        stats.rows_applied += rows;
+        ++live.batches;
+        live.rows += rows;
+        live.last_batch = now_seconds();
+        if (result.gap) {
+          ++stats.sequence_gaps;
+          log->warn("sequence_gap sensor={} seq={} meaning=batches_lost_by_the_collector",
+                    self->sensor_id_, seq);
+        }
+        log->debug("batch_applied sensor={} seq={} rows={}", self->sensor_id_, seq, rows);
+      } else {
+        ++stats.batches_duplicate;
+        ++live.duplicates;
+        log->info("batch_resent sensor={} seq={} last_seq={} action=acknowledged_not_applied",
+                  self->sensor_id_, seq, result.last_seq);
+      }
+      if (self->closed_) return;
+      self->channel_.write(wire::encode_frame(wire::Ack{seq}));
+      self->read_frame();
+    });
+  });
+}
+
+void IngestSession::refuse(wire::RefuseCode code, const std::string& key,
+                           const std::string& reason) {
+  server_.refused(key, {now_seconds(), remote_, peer_.fingerprint, sensor_id_, reason});
+  if (closed_) return;
+  // A peer that does not read its refusal must not hold the connection.
+  timer_.expires_after(std::chrono::seconds(5));
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->close("refusal not read");
+  });
+  channel_.write(wire::encode_frame(wire::Refuse{code, reason}),
+                 [self = shared_from_this(), reason](const boost::system::error_code&) {
+                   self->close("refused: " + reason);
+                 });
+}
+
+void IngestSession::close(const std::string& why) {
+  if (closed_) return;
+  closed_ = true;
+  timer_.cancel();
+  boost::system::error_code ignored;
+  stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.lowest_layer().close(ignored);
+  if (identified_) {
+    auto& live = server_.stats().sensors[sensor_id_];
+    if (live.sessions > 0) --live.sessions;
+    live.last_disconnect = now_seconds();
+    process::logger("ingest")->info("sensor_disconnected sensor={} remote={} reason=\"{}\"",
+                                    sensor_id_, remote_, why);
+  }
+  server_.session_ended(shared_from_this());
+}
+
+}  // namespace teiten::collector

@@ -1,0 +1,58 @@
+// IngestSession — one sensor connection: TLS handshake (client certificate
+// verified against the fleet CA), HELLO (the id must be named by the
+// certificate, allowlisted, and report the fleet's time zone), WELCOME with
+// the last committed sequence number, then BATCH -> commit -> ACK, one at a
+// time. Anything invalid closes this connection only and stores nothing
+// of it. Lives on the network thread; owned by the IngestServer.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <string>
+
+#include "common/tls/frame_channel.h"
+#include "common/tls/peer_identity.h"
+#include "common/wire/messages.h"
+
+namespace teiten::collector {
+
+class IngestServer;
+
+class IngestSession : public std::enable_shared_from_this<IngestSession> {
+ public:
+  IngestSession(IngestServer& server, boost::asio::ip::tcp::socket socket,
+                boost::asio::ssl::context& tls);
+  void start();
+  /// Closes the connection now (server shutdown, errors).
+  void close(const std::string& why);
+  const std::string& sensor_id() const { return sensor_id_; }
+
+ private:
+  void on_handshake(const boost::system::error_code& ec);
+  void read_frame();
+  void on_frame(const boost::system::error_code& ec, const std::string& protocol_error,
+                wire::Frame frame);
+  void on_hello(wire::Hello hello);
+  void on_batch(wire::Batch batch);
+  /// Sends REFUSE, then closes; the refusal is logged and counted.
+  void refuse(wire::RefuseCode code, const std::string& key, const std::string& reason);
+  void arm_timer(std::chrono::milliseconds after, const std::string& why);
+
+  IngestServer& server_;
+  tls::TlsStream stream_;
+  tls::FrameChannel channel_;
+  boost::asio::steady_timer timer_;
+  std::string remote_;
+  std::string verify_failure_;  // set by the verify callback
+  std::string verify_fingerprint_;
+  tls::PeerIdentity peer_;
+  std::string sensor_id_;
+  std::string database_id_;
+  bool identified_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace teiten::collector
