@@ -48,6 +48,16 @@ StoreWorker::Freezer make_freezer(size_t batch_rows) {
   };
 }
 
+// One line per flush interval: is shipping keeping up?
+void log_shipping(spdlog::logger& log, const ShipperStatus& s) {
+  int64_t now = now_seconds();
+  auto age = [now](const std::optional<int64_t>& t) { return t ? now - *t : -1; };
+  log.info("shipping state={} queue_batches={} queue_rows={} oldest_unacked_age_s={} "
+           "last_ack_age_s={} last_error=\"{}\"",
+           s.state, s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack),
+           s.last_error);
+}
+
 // Waits until every batch is acknowledged or the deadline passes.
 bool wait_for_outbox(StoreWorker& store, std::chrono::steady_clock::time_point deadline) {
   for (;;) {
@@ -165,11 +175,12 @@ int SensorDaemon::serve(const config::SensorConfig& config) {
     log->info("signal name={} action=stop", sig == SIGINT ? "SIGINT" : "SIGTERM");
     rt.control.request_stop();
   });
-  std::function<void()> arm_flush = [&rt, &arm_flush, interval = config.storage.flush_interval] {
+  std::function<void()> arm_flush = [&rt, &arm_flush, log, interval = config.storage.flush_interval] {
     rt.flush_timer.expires_after(interval);
-    rt.flush_timer.async_wait([&rt, &arm_flush](const boost::system::error_code& ec) {
+    rt.flush_timer.async_wait([&rt, &arm_flush, log](const boost::system::error_code& ec) {
       if (ec) return;
       rt.control.request_flush();
+      if (rt.shipper) log_shipping(*log, rt.shipper->status());
       arm_flush();
     });
   };
