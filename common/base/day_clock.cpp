@@ -10,7 +10,9 @@
 namespace teiten::base {
 namespace {
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 const date::time_zone* find_zone(const std::string& name) {
   try {
@@ -50,7 +52,9 @@ int64_t DayClock::day_start(Day day) const {
   return (midnight.time_since_epoch() - info.first.offset).count();
 }
 
-bool is_known_zone(const std::string& zone_name) { return find_zone(zone_name) != nullptr; }
+bool is_known_zone(const std::string& zone_name) {
+  return find_zone(zone_name) != nullptr;
+}
 
 std::string format_day(Day day) {
   date::year_month_day ymd{date::sys_days{date::days{day}}};

@@ -49,8 +49,8 @@ std::string IpAddress::to_string() const {
 
 std::string format_ipv4(uint32_t v) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", (v >> 24) & 255u, (v >> 16) & 255u,
-                (v >> 8) & 255u, v & 255u);
+  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", (v >> 24) & 255u, (v >> 16) & 255u, (v >> 8) & 255u,
+                v & 255u);
   return buf;
 }
 

@@ -28,12 +28,18 @@ std::optional<Duration> parse_duration(std::string_view text) {
   if (!parts) return std::nullopt;
   auto [n, unit] = *parts;
   uint64_t factor = 0;
-  if (unit == "ms") factor = 1;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "m") factor = 60'000;
-  else if (unit == "h") factor = 3'600'000;
-  else if (unit == "d") factor = 86'400'000;
-  else return std::nullopt;
+  if (unit == "ms")
+    factor = 1;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "m")
+    factor = 60'000;
+  else if (unit == "h")
+    factor = 3'600'000;
+  else if (unit == "d")
+    factor = 86'400'000;
+  else
+    return std::nullopt;
   auto ms = scaled(n, factor);
   if (!ms || *ms > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
   return Duration{static_cast<int64_t>(*ms)};
@@ -55,14 +61,22 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   if (!parts) return std::nullopt;
   auto [n, unit] = *parts;
   uint64_t factor = 0;
-  if (unit.empty() || unit == "B") factor = 1;
-  else if (unit == "KiB") factor = 1ull << 10;
-  else if (unit == "MiB") factor = 1ull << 20;
-  else if (unit == "GiB") factor = 1ull << 30;
-  else if (unit == "KB") factor = 1000;
-  else if (unit == "MB") factor = 1000 * 1000;
-  else if (unit == "GB") factor = 1000 * 1000 * 1000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "B")
+    factor = 1;
+  else if (unit == "KiB")
+    factor = 1ull << 10;
+  else if (unit == "MiB")
+    factor = 1ull << 20;
+  else if (unit == "GiB")
+    factor = 1ull << 30;
+  else if (unit == "KB")
+    factor = 1000;
+  else if (unit == "MB")
+    factor = 1000 * 1000;
+  else if (unit == "GB")
+    factor = 1000 * 1000 * 1000;
+  else
+    return std::nullopt;
   return scaled(n, factor);
 }
 

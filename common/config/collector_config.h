@@ -15,12 +15,12 @@ namespace teiten::config {
 struct CollectorConfig {
   struct Listen {
     std::string address = "0.0.0.0:7450";
-    std::string host;   ///< split from address ("0.0.0.0", "::", "127.0.0.1")
+    std::string host;  ///< split from address ("0.0.0.0", "::", "127.0.0.1")
     uint16_t port = 7450;
-    std::string ca, cert, key;          ///< required; resolved paths
+    std::string ca, cert, key;             ///< required; resolved paths
     base::Duration idle_timeout{120'000};  ///< a connection silent this long is closed
     base::Duration handshake_timeout{10'000};
-    uint32_t max_frame = 16u << 20;     ///< bytes, 1 KiB..256 MiB
+    uint32_t max_frame = 16u << 20;  ///< bytes, 1 KiB..256 MiB
     uint32_t max_connections = 1024;
     bool operator==(const Listen&) const = default;
   } listen;

@@ -35,40 +35,40 @@ enum class SensorMode { live, read };
 
 struct SensorConfig {
   struct Sensor {
-    std::string id;                 ///< required; [A-Za-z0-9._-]{1,64}
-    std::string timezone = "UTC";   ///< IANA name known to tzdata
+    std::string id;                ///< required; [A-Za-z0-9._-]{1,64}
+    std::string timezone = "UTC";  ///< IANA name known to tzdata
     bool operator==(const Sensor&) const = default;
   } sensor;
 
   struct Capture {
-    std::string interface;                    ///< required in live mode
-    std::vector<base::Prefix> observed;       ///< empty: follow the interface (live), all (read)
+    std::string interface;               ///< required in live mode
+    std::vector<base::Prefix> observed;  ///< empty: follow the interface (live), all (read)
     std::vector<base::Prefix> ignore_sources;
-    std::string filter;                       ///< optional BPF expression
-    uint32_t snaplen = 256;                   ///< 68..65535
-    uint64_t buffer_size = 64ull << 20;       ///< bytes, 1 MiB..2 GiB
+    std::string filter;                  ///< optional BPF expression
+    uint32_t snaplen = 256;              ///< 68..65535
+    uint64_t buffer_size = 64ull << 20;  ///< bytes, 1 MiB..2 GiB
     bool promiscuous = false;
-    base::Duration timeout{100};              ///< libpcap buffer timeout, 1ms..10s
-    base::Duration address_poll{5000};        ///< how often interface addresses are re-read
+    base::Duration timeout{100};        ///< libpcap buffer timeout, 1ms..10s
+    base::Duration address_poll{5000};  ///< how often interface addresses are re-read
     bool operator==(const Capture&) const = default;
   } capture;
 
   struct Storage {
     std::string path = "/var/lib/teiten-sensor/sensor.db";
-    base::Duration flush_interval{60'000};    ///< 1s..1h
+    base::Duration flush_interval{60'000};         ///< 1s..1h
     base::Duration retention{400ll * 86'400'000};  ///< >= 1d
-    uint64_t max_rows_in_memory = 4'000'000;  ///< flush early past this many rows
+    uint64_t max_rows_in_memory = 4'000'000;       ///< flush early past this many rows
     bool operator==(const Storage&) const = default;
   } storage;
 
   struct Collector {
-    bool enabled = false;         ///< true when the `collector` section is present
-    std::string address;          ///< "host:port" or "[v6]:port"; required when enabled
-    std::string host;             ///< split from address
-    uint16_t port = 0;            ///< split from address
-    std::string server_name;      ///< name to verify; defaults to host
-    std::string ca, cert, key;    ///< required when enabled; resolved paths
-    uint32_t batch_rows = 20'000; ///< rows per batch, 1..1,000,000
+    bool enabled = false;          ///< true when the `collector` section is present
+    std::string address;           ///< "host:port" or "[v6]:port"; required when enabled
+    std::string host;              ///< split from address
+    uint16_t port = 0;             ///< split from address
+    std::string server_name;       ///< name to verify; defaults to host
+    std::string ca, cert, key;     ///< required when enabled; resolved paths
+    uint32_t batch_rows = 20'000;  ///< rows per batch, 1..1,000,000
     base::Duration backoff_initial{1000};
     base::Duration backoff_max{300'000};
     base::Duration ack_timeout{60'000};
@@ -81,7 +81,7 @@ struct SensorConfig {
   } control;
 
   struct Process {
-    std::string user;   ///< used only when started as root
+    std::string user;  ///< used only when started as root
     std::string group;
     bool operator==(const Process&) const = default;
   } process;

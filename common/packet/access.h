@@ -26,23 +26,23 @@ enum class Status : uint8_t {
 /// Why a frame could not be classified. Names are stable (counters, docs).
 enum class Malformed : uint8_t {
   none = 0,
-  snaplen,             ///< a header needed was cut by the capture's snaplen
-  link_truncated,      ///< frame shorter than its link header (or VLAN tag)
-  link_unknown,        ///< a link type the decoder does not support
-  ip_version,          ///< version nibble is not what the link type says
-  ipv4_truncated,      ///< fewer than 20 bytes, or options cut short
-  ipv4_ihl,            ///< header length field below 5 words
-  ipv4_total_length,   ///< total length shorter than the header
+  snaplen,                  ///< a header needed was cut by the capture's snaplen
+  link_truncated,           ///< frame shorter than its link header (or VLAN tag)
+  link_unknown,             ///< a link type the decoder does not support
+  ip_version,               ///< version nibble is not what the link type says
+  ipv4_truncated,           ///< fewer than 20 bytes, or options cut short
+  ipv4_ihl,                 ///< header length field below 5 words
+  ipv4_total_length,        ///< total length shorter than the header
   ip_length_exceeds_frame,  ///< IP length field claims more than the frame held on the wire
-  ipv6_truncated,      ///< fewer than 40 bytes
-  ipv6_ext_truncated,  ///< an extension header runs past the packet
-  tcp_truncated,       ///< TCP header ends before the flags byte
-  tcp_data_offset,     ///< TCP data offset below 5 words
-  udp_truncated,       ///< UDP header shorter than 8 bytes
-  icmp_truncated,      ///< ICMP type and code not both present
+  ipv6_truncated,           ///< fewer than 40 bytes
+  ipv6_ext_truncated,       ///< an extension header runs past the packet
+  tcp_truncated,            ///< TCP header ends before the flags byte
+  tcp_data_offset,          ///< TCP data offset below 5 words
+  udp_truncated,            ///< UDP header shorter than 8 bytes
+  icmp_truncated,           ///< ICMP type and code not both present
   icmpv6_truncated,
-  timestamp,           ///< capture time outside the representable days
-  count_               ///< number of reasons; keep last
+  timestamp,  ///< capture time outside the representable days
+  count_      ///< number of reasons; keep last
 };
 
 constexpr int kMalformedReasons = static_cast<int>(Malformed::count_);

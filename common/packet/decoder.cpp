@@ -36,7 +36,15 @@ void set_access(Decoded& out, Proto proto, uint16_t port, Kind kind) {
 
 bool is_reflection_port(uint16_t port) {
   switch (port) {
-    case 19: case 53: case 123: case 161: case 389: case 1900: case 3702: case 5353: case 11211:
+    case 19:
+    case 53:
+    case 123:
+    case 161:
+    case 389:
+    case 1900:
+    case 3702:
+    case 5353:
+    case 11211:
       return true;
     default:
       return false;
@@ -45,9 +53,20 @@ bool is_reflection_port(uint16_t port) {
 
 Kind icmpv4_kind(uint8_t type) {
   switch (type) {
-    case 8: case 13: case 15: case 17:
+    case 8:
+    case 13:
+    case 15:
+    case 17:
       return Kind::probe;
-    case 0: case 3: case 4: case 5: case 11: case 12: case 14: case 16: case 18:
+    case 0:
+    case 3:
+    case 4:
+    case 5:
+    case 11:
+    case 12:
+    case 14:
+    case 16:
+    case 18:
       return Kind::backscatter;
     default:
       return Kind::other;
@@ -132,7 +151,9 @@ void decode_ipv4(ByteReader r, uint32_t wirelen, Decoded& out) {
   classify_transport(proto, false, r, out);
 }
 
-bool is_skippable_extension(uint8_t nh) { return nh == 0 || nh == 43 || nh == 60; }
+bool is_skippable_extension(uint8_t nh) {
+  return nh == 0 || nh == 43 || nh == 60;
+}
 
 void decode_ipv6(ByteReader r, uint32_t wirelen, Decoded& out) {
   uint8_t v = 0;
@@ -260,9 +281,16 @@ void decode_null(ByteReader r, uint32_t wirelen, Decoded& out, bool network_orde
 
 bool Decoder::supports(int link_type) {
   switch (link_type) {
-    case dlt::null: case dlt::ethernet: case dlt::raw: case dlt::raw_openbsd:
-    case dlt::raw_linktype: case dlt::loop: case dlt::linux_sll: case dlt::ipv4:
-    case dlt::ipv6: case dlt::linux_sll2:
+    case dlt::null:
+    case dlt::ethernet:
+    case dlt::raw:
+    case dlt::raw_openbsd:
+    case dlt::raw_linktype:
+    case dlt::loop:
+    case dlt::linux_sll:
+    case dlt::ipv4:
+    case dlt::ipv6:
+    case dlt::linux_sll2:
       return true;
     default:
       return false;
@@ -271,15 +299,26 @@ bool Decoder::supports(int link_type) {
 
 std::string Decoder::link_type_name(int link_type) {
   switch (link_type) {
-    case dlt::null: return "NULL";
-    case dlt::ethernet: return "EN10MB";
-    case dlt::raw: case dlt::raw_openbsd: case dlt::raw_linktype: return "RAW";
-    case dlt::loop: return "LOOP";
-    case dlt::linux_sll: return "LINUX_SLL";
-    case dlt::ipv4: return "IPV4";
-    case dlt::ipv6: return "IPV6";
-    case dlt::linux_sll2: return "LINUX_SLL2";
-    default: return "DLT " + std::to_string(link_type);
+    case dlt::null:
+      return "NULL";
+    case dlt::ethernet:
+      return "EN10MB";
+    case dlt::raw:
+    case dlt::raw_openbsd:
+    case dlt::raw_linktype:
+      return "RAW";
+    case dlt::loop:
+      return "LOOP";
+    case dlt::linux_sll:
+      return "LINUX_SLL";
+    case dlt::ipv4:
+      return "IPV4";
+    case dlt::ipv6:
+      return "IPV6";
+    case dlt::linux_sll2:
+      return "LINUX_SLL2";
+    default:
+      return "DLT " + std::to_string(link_type);
   }
 }
 
@@ -289,17 +328,35 @@ void Decoder::decode(const uint8_t* data, uint32_t caplen, uint32_t wirelen, Dec
   out.has_addresses = false;
   ByteReader r(data, caplen);
   switch (link_type_) {
-    case dlt::ethernet: decode_ethernet(r, wirelen, out); break;
-    case dlt::linux_sll: decode_sll(r, wirelen, out); break;
-    case dlt::linux_sll2: decode_sll2(r, wirelen, out); break;
-    case dlt::raw: case dlt::raw_openbsd: case dlt::raw_linktype:
+    case dlt::ethernet:
+      decode_ethernet(r, wirelen, out);
+      break;
+    case dlt::linux_sll:
+      decode_sll(r, wirelen, out);
+      break;
+    case dlt::linux_sll2:
+      decode_sll2(r, wirelen, out);
+      break;
+    case dlt::raw:
+    case dlt::raw_openbsd:
+    case dlt::raw_linktype:
       decode_ip_by_version(r, wirelen, out);
       break;
-    case dlt::ipv4: decode_ipv4(r, wirelen, out); break;
-    case dlt::ipv6: decode_ipv6(r, wirelen, out); break;
-    case dlt::null: decode_null(r, wirelen, out, false); break;
-    case dlt::loop: decode_null(r, wirelen, out, true); break;
-    default: fail(out, Malformed::link_unknown); break;
+    case dlt::ipv4:
+      decode_ipv4(r, wirelen, out);
+      break;
+    case dlt::ipv6:
+      decode_ipv6(r, wirelen, out);
+      break;
+    case dlt::null:
+      decode_null(r, wirelen, out, false);
+      break;
+    case dlt::loop:
+      decode_null(r, wirelen, out, true);
+      break;
+    default:
+      fail(out, Malformed::link_unknown);
+      break;
   }
   // Bytes missing because the capture stopped early, not because the
   // packet was short, point the operator at the snaplen.

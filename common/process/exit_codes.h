@@ -5,9 +5,9 @@
 namespace teiten::process {
 
 constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;           ///< runtime error: capture, database, TLS setup
-constexpr int kExitConfig = 2;            ///< configuration invalid (-t or at start)
-constexpr int kExitUnacknowledged = 3;    ///< --read: batches still wait for the collector
-constexpr int kExitInputIncomplete = 4;   ///< --read: some input could not be read fully
+constexpr int kExitFailure = 1;          ///< runtime error: capture, database, TLS setup
+constexpr int kExitConfig = 2;           ///< configuration invalid (-t or at start)
+constexpr int kExitUnacknowledged = 3;   ///< --read: batches still wait for the collector
+constexpr int kExitInputIncomplete = 4;  ///< --read: some input could not be read fully
 
 }  // namespace teiten::process

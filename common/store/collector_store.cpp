@@ -57,7 +57,8 @@ ApplyResult CollectorStore::apply(const std::string& sensor, const std::string& 
   ApplyResult result;
   Transaction tx(db_);
   int64_t number = sensor_number(sensor, now);
-  auto st = db_.prepare("SELECT last_seq FROM sensor_databases WHERE sensor = ? AND database_id = ?");
+  auto st =
+      db_.prepare("SELECT last_seq FROM sensor_databases WHERE sensor = ? AND database_id = ?");
   st.bind(1, number).bind(2, database_id);
   uint64_t last = st.step() ? static_cast<uint64_t>(st.column_int64(0)) : 0;
   if (seq <= last) {
@@ -91,7 +92,8 @@ std::vector<SensorRecord> CollectorStore::sensors() {
   auto st = db_.prepare(
       "SELECT s.name, s.first_contact, s.last_contact, max(d.last_batch),"
       " coalesce(sum(d.batches), 0), coalesce(sum(d.rows), 0), count(d.database_id)"
-      " FROM sensors s LEFT JOIN sensor_databases d ON d.sensor = s.id GROUP BY s.id ORDER BY s.name");
+      " FROM sensors s LEFT JOIN sensor_databases d ON d.sensor = s.id GROUP BY s.id ORDER BY "
+      "s.name");
   auto opt = [&st](int col) -> std::optional<int64_t> {
     if (st.column_is_null(col)) return std::nullopt;
     return st.column_int64(col);

@@ -20,16 +20,16 @@
 namespace teiten::store {
 
 struct ApplyResult {
-  bool applied = false;    ///< false: a resend of an applied batch, nothing written
-  bool gap = false;        ///< seq skipped numbers (the collector lost batches: restored?)
-  uint64_t last_seq = 0;   ///< after this call
+  bool applied = false;   ///< false: a resend of an applied batch, nothing written
+  bool gap = false;       ///< seq skipped numbers (the collector lost batches: restored?)
+  uint64_t last_seq = 0;  ///< after this call
 };
 
 struct SensorRecord {
   std::string name;
   std::optional<int64_t> first_contact, last_contact, last_batch;
   uint64_t batches = 0;
-  uint64_t rows = 0;        ///< rows received (deltas), all databases
+  uint64_t rows = 0;  ///< rows received (deltas), all databases
   uint64_t databases = 0;
 };
 

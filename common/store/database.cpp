@@ -17,13 +17,13 @@ void check(sqlite3* db, int rc, std::string_view context) {
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  check(db, sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                               SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+  check(db,
+        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt_, nullptr),
         "prepare");
 }
 
-Statement::Statement(Statement&& o) noexcept
-    : stmt_(std::exchange(o.stmt_, nullptr)), db_(o.db_) {}
+Statement::Statement(Statement&& o) noexcept : stmt_(std::exchange(o.stmt_, nullptr)), db_(o.db_) {}
 
 Statement& Statement::operator=(Statement&& o) noexcept {
   if (this != &o) {
@@ -34,7 +34,9 @@ Statement& Statement::operator=(Statement&& o) noexcept {
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, int64_t value) {
   check(db_, sqlite3_bind_int64(stmt_, index, value), "bind");
@@ -42,9 +44,10 @@ Statement& Statement::bind(int index, int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  check(db_, sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                               SQLITE_TRANSIENT),
-        "bind");
+  check(
+      db_,
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT),
+      "bind");
   return *this;
 }
 
@@ -77,7 +80,9 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-int64_t Statement::column_int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+int64_t Statement::column_int64(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
 
 std::string Statement::column_text(int col) const {
   auto* p = sqlite3_column_text(stmt_, col);
@@ -95,16 +100,20 @@ bool Statement::column_is_null(int col) const {
   return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
 }
 
-int Statement::column_type(int col) const { return sqlite3_column_type(stmt_, col); }
+int Statement::column_type(int col) const {
+  return sqlite3_column_type(stmt_, col);
+}
 
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+int Statement::column_count() const {
+  return sqlite3_column_count(stmt_);
+}
 
 Database::Database(const std::string& path, bool read_only) : path_(path) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    std::string what = "cannot open database " + path + ": " +
-                       (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    std::string what =
+        "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     int code = db_ ? sqlite3_extended_errcode(db_) : rc;
     sqlite3_close(db_);
     db_ = nullptr;
@@ -133,14 +142,17 @@ Database& Database::operator=(Database&& o) noexcept {
   return *this;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
 
 void Database::exec(std::string_view sql) {
   std::string s(sql);
   char* err = nullptr;
   int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    std::string what = std::string("exec: ") + (err ? err : sqlite3_errstr(rc)) + " (" + path_ + ")";
+    std::string what =
+        std::string("exec: ") + (err ? err : sqlite3_errstr(rc)) + " (" + path_ + ")";
     sqlite3_free(err);
     throw StoreError(what, sqlite3_extended_errcode(db_));
   }
@@ -152,11 +164,17 @@ std::optional<int64_t> Database::query_int(std::string_view sql) {
   return st.column_int64(0);
 }
 
-int Database::user_version() { return static_cast<int>(query_int("PRAGMA user_version").value_or(0)); }
+int Database::user_version() {
+  return static_cast<int>(query_int("PRAGMA user_version").value_or(0));
+}
 
-void Database::set_user_version(int v) { exec("PRAGMA user_version=" + std::to_string(v)); }
+void Database::set_user_version(int v) {
+  exec("PRAGMA user_version=" + std::to_string(v));
+}
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
   if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -15,8 +15,7 @@ namespace teiten::store {
 LockFile::LockFile(const std::string& database_path) {
   std::string path = database_path + ".lock";
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (fd_ < 0)
-    throw StoreError("cannot create lock file " + path + ": " + std::strerror(errno), 0);
+  if (fd_ < 0) throw StoreError("cannot create lock file " + path + ": " + std::strerror(errno), 0);
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     char buf[32] = {};

@@ -19,7 +19,8 @@ std::string stats_sql(bool s) {
   // NULL means "unknown": a span or drop count merges only with what is known.
   return "INSERT INTO day_stats(" + key +
          ", packets, first_packet, last_packet, capture_seconds, kernel_drops, if_drops)"
-         " VALUES(" + params + ") ON CONFLICT(" + key +
+         " VALUES(" +
+         params + ") ON CONFLICT(" + key +
          ") DO UPDATE SET packets = packets + excluded.packets,"
          " first_packet = min(coalesce(first_packet, excluded.first_packet),"
          "                    coalesce(excluded.first_packet, first_packet)),"

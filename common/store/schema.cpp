@@ -2,11 +2,14 @@
 
 namespace teiten::store {
 
-std::string day_text_sql(const std::string& c) { return "date(" + c + " * 86400, 'unixepoch')"; }
+std::string day_text_sql(const std::string& c) {
+  return "date(" + c + " * 86400, 'unixepoch')";
+}
 
 std::string proto_text_sql(const std::string& c) {
   return "CASE " + c +
-         " WHEN 1 THEN 'tcp' WHEN 2 THEN 'udp' WHEN 3 THEN 'icmp' WHEN 4 THEN 'icmpv6' ELSE 'ip' END";
+         " WHEN 1 THEN 'tcp' WHEN 2 THEN 'udp' WHEN 3 THEN 'icmp' WHEN 4 THEN 'icmpv6' ELSE 'ip' "
+         "END";
 }
 
 std::string kind_text_sql(const std::string& c) {
@@ -38,8 +41,10 @@ std::string coverage_select(const std::string& stats, const std::string& counter
          " AS coverage_seconds, s.packets AS packets, s.kernel_drops AS kernel_drops,"
          " s.if_drops AS if_drops, " +
          sum_of("malformed") + " AS malformed, " + sum_of("non_ip") + " AS non_ip, " +
-         sum_of("ignored") + " AS ignored, s.first_packet AS first_packet, s.last_packet AS"
-         " last_packet, s.capture_seconds AS capture_seconds FROM " + stats + " s" + join;
+         sum_of("ignored") +
+         " AS ignored, s.first_packet AS first_packet, s.last_packet AS"
+         " last_packet, s.capture_seconds AS capture_seconds FROM " +
+         stats + " s" + join;
 }
 
 std::vector<std::string> make_sensor_migrations() {

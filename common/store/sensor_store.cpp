@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/base/wall_clock.h"
 #include "common/store/row_writer.h"
 #include "common/store/schema.h"
 
@@ -22,12 +23,6 @@ void meta_set(Database& db, const std::string& key, const std::string& value) {
   auto st = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
   st.bind(1, key).bind(2, value);
   st.run();
-}
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -59,16 +54,16 @@ SensorStore::SensorStore(const std::string& path, const std::string& sensor_id,
     meta_set(db_, "database_id", database_id_);
     meta_set(db_, "sensor_id", sensor_id);
     meta_set(db_, "timezone", zone);
-    meta_set(db_, "created", std::to_string(now_seconds()));
+    meta_set(db_, "created", std::to_string(base::unix_now()));
     meta_set(db_, "next_seq", "1");
     meta_set(db_, "last_acked_seq", "0");
   } else {
     database_id_ = *id;
     auto have_sensor = meta_get(db_, "sensor_id").value_or("");
     if (have_sensor != sensor_id)
-      throw StoreError("database " + path + " belongs to sensor '" + have_sensor +
-                           "', not '" + sensor_id + "'",
-                       0);
+      throw StoreError(
+          "database " + path + " belongs to sensor '" + have_sensor + "', not '" + sensor_id + "'",
+          0);
     auto have_zone = meta_get(db_, "timezone").value_or("");
     if (have_zone != zone)
       throw StoreError("database " + path + " counts days in time zone " + have_zone +
@@ -151,7 +146,8 @@ uint64_t SensorStore::prune(base::Day before) {
     auto st = db_.prepare(std::string("DELETE FROM ") + table + " WHERE day < ?");
     st.bind(1, cutoff);
     st.run();
-    if (std::string(table) == "tally") deleted = static_cast<uint64_t>(sqlite3_changes(db_.handle()));
+    if (std::string(table) == "tally")
+      deleted = static_cast<uint64_t>(sqlite3_changes(db_.handle()));
   }
   tx.commit();
   return deleted;
@@ -176,14 +172,14 @@ std::vector<PortTotal> SensorStore::top_ports(base::Day day, size_t limit, bool 
   std::string order = by_sources ? "s DESC, a DESC" : "a DESC, s DESC";
   auto st = db_.prepare(
       "SELECT proto, port, sum(accesses) AS a, count(*) AS s FROM tally WHERE day = ? AND kind = 1"
-      " GROUP BY proto, port ORDER BY " + order + ", proto, port LIMIT ?");
+      " GROUP BY proto, port ORDER BY " +
+      order + ", proto, port LIMIT ?");
   st.bind(1, day).bind(2, static_cast<int64_t>(limit));
   std::vector<PortTotal> out;
   while (st.step())
-    out.push_back({static_cast<packet::Proto>(st.column_int64(0)),
-                   static_cast<uint16_t>(st.column_int64(1)),
-                   static_cast<uint64_t>(st.column_int64(2)),
-                   static_cast<uint64_t>(st.column_int64(3))});
+    out.push_back(
+        {static_cast<packet::Proto>(st.column_int64(0)), static_cast<uint16_t>(st.column_int64(1)),
+         static_cast<uint64_t>(st.column_int64(2)), static_cast<uint64_t>(st.column_int64(3))});
   return out;
 }
 

@@ -20,7 +20,9 @@ void add_optional(std::optional<uint64_t>& into, const std::optional<uint64_t>& 
 
 }  // namespace
 
-std::string_view name(Ignored reason) { return kIgnoredNames.at(static_cast<size_t>(reason)); }
+std::string_view name(Ignored reason) {
+  return kIgnoredNames.at(static_cast<size_t>(reason));
+}
 
 void DayStats::merge(const DayStats& o) {
   packets += o.packets;
@@ -68,8 +70,8 @@ std::vector<NamedCounter> named_counters(const DayStats& s) {
                      s.malformed[i]});
   for (int i = 0; i < kIgnoredReasons; ++i)
     if (s.ignored[i])
-      out.push_back({std::string(kIgnoredPrefix) + std::string(name(static_cast<Ignored>(i))),
-                     s.ignored[i]});
+      out.push_back(
+          {std::string(kIgnoredPrefix) + std::string(name(static_cast<Ignored>(i))), s.ignored[i]});
   for (const auto& [k, v] : s.non_ip)
     if (v) out.push_back({non_ip_counter_name(k), v});
   return out;

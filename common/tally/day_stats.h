@@ -31,14 +31,14 @@ constexpr int kIgnoredReasons = static_cast<int>(Ignored::count_);
 std::string_view name(Ignored reason);
 
 struct DayStats {
-  uint64_t packets = 0;  ///< every frame libpcap delivered for this day
+  uint64_t packets = 0;                ///< every frame libpcap delivered for this day
   std::array<uint64_t, 4> accesses{};  ///< counted packets by Kind (index 1..3)
   std::array<uint64_t, packet::kMalformedReasons> malformed{};
   std::array<uint64_t, kIgnoredReasons> ignored{};
-  std::map<uint32_t, uint64_t> non_ip;  ///< by ethertype / address family
+  std::map<uint32_t, uint64_t> non_ip;                         ///< by ethertype / address family
   int64_t first_packet = std::numeric_limits<int64_t>::max();  ///< Unix seconds
   int64_t last_packet = std::numeric_limits<int64_t>::min();
-  int64_t capture_seconds = 0;          ///< live: wall seconds capturing this day
+  int64_t capture_seconds = 0;           ///< live: wall seconds capturing this day
   std::optional<uint64_t> kernel_drops;  ///< nullopt: not measured / unsupported
   std::optional<uint64_t> if_drops;
 

@@ -8,7 +8,9 @@ PacketCounter::PacketCounter(int link_type, const std::string& zone,
                              std::shared_ptr<const CountingRules> rules)
     : decoder_(link_type), clock_(zone), rules_(std::move(rules)) {}
 
-DayStats& PacketCounter::day_stats(base::Day day) { return stats_for(day); }
+DayStats& PacketCounter::day_stats(base::Day day) {
+  return stats_for(day);
+}
 
 TallyDelta PacketCounter::take() {
   TallyDelta out = std::move(delta_);

@@ -19,8 +19,12 @@ constexpr base::Day kMaxDay = 65535;
 inline uint8_t pack_proto_kind(packet::Proto p, packet::Kind k) {
   return static_cast<uint8_t>((static_cast<unsigned>(p) << 4) | static_cast<unsigned>(k));
 }
-inline packet::Proto unpack_proto(uint8_t pk) { return static_cast<packet::Proto>(pk >> 4); }
-inline packet::Kind unpack_kind(uint8_t pk) { return static_cast<packet::Kind>(pk & 0x0F); }
+inline packet::Proto unpack_proto(uint8_t pk) {
+  return static_cast<packet::Proto>(pk >> 4);
+}
+inline packet::Kind unpack_kind(uint8_t pk) {
+  return static_cast<packet::Kind>(pk & 0x0F);
+}
 
 /// 12 bytes; with Counts a 24-byte hash slot.
 struct Key4 {

@@ -37,8 +37,8 @@ std::vector<Row> Tally::sorted_rows() const {
   for (const auto& [k, c] : v4_)
     rows.push_back(to_row(k.day, k.proto_kind, k.port, base::IpAddress::v4(k.src), c));
   for (const auto& [k, c] : v6_)
-    rows.push_back(
-        to_row(k.day, k.proto_kind, k.port, base::IpAddress::from_bytes(base::Family::v6, k.src), c));
+    rows.push_back(to_row(k.day, k.proto_kind, k.port,
+                          base::IpAddress::from_bytes(base::Family::v6, k.src), c));
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.key() < b.key(); });
   return rows;
 }

@@ -14,15 +14,15 @@ void FrameChannel::read(ReadHandler handler) {
         auto length = wire::parse_frame_header(header_, max_frame_);
         if (!length) return handler({}, length.error(), {});
         body_.resize(*length);
-        asio::async_read(stream_, asio::buffer(body_),
-                         [this, handler = std::move(handler)](const boost::system::error_code& ec2,
-                                                              size_t n) {
-                           if (ec2) return handler(ec2, {}, {});
-                           bytes_read_ += wire::kFrameHeaderBytes + n;
-                           auto view = wire::decode_frame_body(body_);
-                           if (!view) return handler({}, view.error(), {});
-                           handler({}, {}, wire::Frame{view->type, std::string(view->payload)});
-                         });
+        asio::async_read(
+            stream_, asio::buffer(body_),
+            [this, handler = std::move(handler)](const boost::system::error_code& ec2, size_t n) {
+              if (ec2) return handler(ec2, {}, {});
+              bytes_read_ += wire::kFrameHeaderBytes + n;
+              auto view = wire::decode_frame_body(body_);
+              if (!view) return handler({}, view.error(), {});
+              handler({}, {}, wire::Frame{view->type, std::string(view->payload)});
+            });
       });
 }
 

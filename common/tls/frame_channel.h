@@ -7,7 +7,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
-
 #include <deque>
 #include <functional>
 #include <memory>

@@ -19,8 +19,8 @@ std::string name_text(X509_NAME* name) {
 }  // namespace
 
 bool PeerIdentity::names(const std::string& id) const {
-  return !id.empty() &&
-         (common_name == id || std::find(dns_names.begin(), dns_names.end(), id) != dns_names.end());
+  return !id.empty() && (common_name == id ||
+                         std::find(dns_names.begin(), dns_names.end(), id) != dns_names.end());
 }
 
 PeerIdentity identity_of(X509* cert) {
@@ -40,16 +40,16 @@ PeerIdentity identity_of(X509* cert) {
   char cn[256];
   int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
   if (n > 0) p.common_name.assign(cn, static_cast<size_t>(n));
-  auto* sans = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* sans =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (sans) {
     for (int i = 0; i < sk_GENERAL_NAME_num(sans); ++i) {
       const GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
       if (g->type != GEN_DNS) continue;
       const auto* data = ASN1_STRING_get0_data(g->d.dNSName);
       int dlen = ASN1_STRING_length(g->d.dNSName);
-      if (data && dlen > 0) p.dns_names.emplace_back(reinterpret_cast<const char*>(data),
-                                                     static_cast<size_t>(dlen));
+      if (data && dlen > 0)
+        p.dns_names.emplace_back(reinterpret_cast<const char*>(data), static_cast<size_t>(dlen));
     }
     GENERAL_NAMES_free(sans);
   }

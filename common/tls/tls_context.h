@@ -7,7 +7,6 @@
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
-
 #include <stdexcept>
 #include <string>
 

@@ -49,8 +49,7 @@ class ByteWriter {
   template <class U>
   void put_be(U v) {
     char b[sizeof(U)];
-    for (size_t i = 0; i < sizeof(U); ++i)
-      b[i] = static_cast<char>(v >> (8 * (sizeof(U) - 1 - i)));
+    for (size_t i = 0; i < sizeof(U); ++i) b[i] = static_cast<char>(v >> (8 * (sizeof(U) - 1 - i)));
     out_.append(b, sizeof(U));
   }
 

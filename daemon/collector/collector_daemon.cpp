@@ -32,7 +32,8 @@ int CollectorDaemon::run() {
   auto log = logger("collector");
   try {
     StoreThread store;
-    store.store = std::make_unique<store::CollectorStore>(config.storage.path, config.fleet.timezone);
+    store.store =
+        std::make_unique<store::CollectorStore>(config.storage.path, config.fleet.timezone);
     asio::io_context io;
     IngestServer server(io, config, store);
     asio::signal_set signals(io, SIGINT, SIGTERM);

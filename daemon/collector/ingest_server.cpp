@@ -41,7 +41,8 @@ IngestServer::IngestServer(asio::io_context& io, const config::CollectorConfig& 
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + config_.listen.address + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + config_.listen.address + ": " + ec.message());
 }
 
 IngestServer::~IngestServer() = default;

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "common/base/wall_clock.h"
 #include "common/process/logging.h"
 #include "common/wire/batch_codec.h"
 #include "daemon/collector/fault_injection.h"
@@ -15,12 +16,6 @@ namespace teiten::collector {
 namespace asio = boost::asio;
 
 namespace {
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string endpoint_text(const asio::ip::tcp::socket& s) {
   boost::system::error_code ec;
@@ -50,7 +45,7 @@ void IngestSession::arm_timer(std::chrono::milliseconds after, const std::string
     if (why == "idle timeout") ++self->server_.stats().idle_timeouts;
     if (!self->identified_)
       self->server_.refused(why == "idle timeout" ? "no_hello" : "handshake_timeout",
-                            {now_seconds(), self->remote_, self->verify_fingerprint_, "", why});
+                            {base::unix_now(), self->remote_, self->verify_fingerprint_, "", why});
     self->close(why);
   });
 }
@@ -67,10 +62,9 @@ void IngestSession::start() {
     return preverified;
   });
   arm_timer(server_.config().listen.handshake_timeout, "handshake timeout");
-  stream_.async_handshake(asio::ssl::stream_base::server,
-                          [self = shared_from_this()](const boost::system::error_code& ec) {
-                            self->on_handshake(ec);
-                          });
+  stream_.async_handshake(
+      asio::ssl::stream_base::server,
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
 }
 
 void IngestSession::on_handshake(const boost::system::error_code& ec) {
@@ -79,7 +73,7 @@ void IngestSession::on_handshake(const boost::system::error_code& ec) {
   if (ec) {
     std::string why = verify_failure_.empty() ? "TLS handshake failed: " + ec.message()
                                               : "certificate rejected: " + verify_failure_;
-    server_.refused("handshake", {now_seconds(), remote_, verify_fingerprint_, "", why});
+    server_.refused("handshake", {base::unix_now(), remote_, verify_fingerprint_, "", why});
     close(why);
     return;
   }
@@ -156,18 +150,19 @@ void IngestSession::on_hello(wire::Hello hello) {
   auto& live = server_.stats().sensors[sensor_id_];
   ++live.sessions;
   live.remote = remote_;
-  live.connected_since = now_seconds();
+  live.connected_since = base::unix_now();
   live.database_id = database_id_;
   live.software = hello.software;
-  process::logger("ingest")->info("sensor_connected sensor={} remote={} database_id={} software=\"{}\"",
-                                  sensor_id_, remote_, database_id_, hello.software);
+  process::logger("ingest")->info(
+      "sensor_connected sensor={} remote={} database_id={} software=\"{}\"", sensor_id_, remote_,
+      database_id_, hello.software);
 
   auto& st = server_.store();
   st.worker.post([self = shared_from_this(), &st, sensor = sensor_id_, db = database_id_] {
     uint64_t last = 0;
     std::string error;
     try {
-      st.store->touch_sensor(sensor, now_seconds());
+      st.store->touch_sensor(sensor, base::unix_now());
       last = st.store->last_seq(sensor, db);
     } catch (const std::exception& e) {
       error = e.what();
@@ -188,9 +183,9 @@ void IngestSession::on_hello(wire::Hello hello) {
 
 void IngestSession::on_batch(wire::Batch batch) {
   if (batch.sensor_id != sensor_id_)
-    return refuse(wire::RefuseCode::identity_mismatch, "identity_mismatch",
-                  "batch for sensor '" + batch.sensor_id + "' on the connection of '" + sensor_id_ +
-                      "'");
+    return refuse(
+        wire::RefuseCode::identity_mismatch, "identity_mismatch",
+        "batch for sensor '" + batch.sensor_id + "' on the connection of '" + sensor_id_ + "'");
   if (batch.database_id != database_id_) {
     ++server_.stats().protocol_errors;
     return refuse(wire::RefuseCode::protocol_error, "protocol",
@@ -209,7 +204,7 @@ void IngestSession::on_batch(wire::Batch batch) {
     store::ApplyResult result;
     std::string error;
     try {
-      result = st.store->apply(sensor, db, seq, shared->rows, shared->days, now_seconds());
+      result = st.store->apply(sensor, db, seq, shared->rows, shared->days, base::unix_now());
       if (result.applied) fault_after_commit();
     } catch (const std::exception& e) {
       error = e.what();
@@ -224,10 +219,9 @@ void IngestSession::on_batch(wire::Batch batch) {
         log->error("batch_not_stored sensor={} seq={} error=\"{}\" action=sensor_retries",
                    self->sensor_id_, seq, error);
         if (self->closed_) return;
-        self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}),
-                             [self](const boost::system::error_code&) {
-                               self->close("storage error");
-                             });
+        self->channel_.write(
+            wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}),
+            [self](const boost::system::error_code&) { self->close("storage error"); });
         return;
       }
       if (result.applied) {
@@ -235,7 +229,7 @@ void IngestSession::on_batch(wire::Batch batch) {
         stats.rows_applied += rows;
         ++live.batches;
         live.rows += rows;
-        live.last_batch = now_seconds();
+        live.last_batch = base::unix_now();
         if (result.gap) {
           ++stats.sequence_gaps;
           log->warn("sequence_gap sensor={} seq={} meaning=batches_lost_by_the_collector",
@@ -257,7 +251,7 @@ void IngestSession::on_batch(wire::Batch batch) {
 
 void IngestSession::refuse(wire::RefuseCode code, const std::string& key,
                            const std::string& reason) {
-  server_.refused(key, {now_seconds(), remote_, peer_.fingerprint, sensor_id_, reason});
+  server_.refused(key, {base::unix_now(), remote_, peer_.fingerprint, sensor_id_, reason});
   if (closed_) return;
   // A peer that does not read its refusal must not hold the connection.
   timer_.expires_after(std::chrono::seconds(5));
@@ -280,7 +274,7 @@ void IngestSession::close(const std::string& why) {
   if (identified_) {
     auto& live = server_.stats().sensors[sensor_id_];
     if (live.sessions > 0) --live.sessions;
-    live.last_disconnect = now_seconds();
+    live.last_disconnect = base::unix_now();
     process::logger("ingest")->info("sensor_disconnected sensor={} remote={} reason=\"{}\"",
                                     sensor_id_, remote_, why);
   }

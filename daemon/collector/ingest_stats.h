@@ -12,13 +12,13 @@
 namespace teiten::collector {
 
 struct SensorLiveState {
-  uint32_t sessions = 0;           ///< open, identified connections
-  std::string remote;              ///< address of the latest connection
+  uint32_t sessions = 0;  ///< open, identified connections
+  std::string remote;     ///< address of the latest connection
   std::optional<int64_t> connected_since;
   std::optional<int64_t> last_batch;  ///< Unix seconds a batch was last committed
   std::optional<int64_t> last_disconnect;
-  uint64_t batches = 0;            ///< committed since the collector started
-  uint64_t duplicates = 0;         ///< resends recognised
+  uint64_t batches = 0;     ///< committed since the collector started
+  uint64_t duplicates = 0;  ///< resends recognised
   uint64_t rows = 0;
   std::string database_id;
   std::string software;
@@ -45,8 +45,8 @@ struct IngestStats {
   uint64_t idle_timeouts = 0;
   std::string last_storage_error;
   std::map<std::string, uint64_t> refused_by_reason;  ///< by short reason key
-  std::deque<Refusal> recent_refusals;               ///< newest last, bounded
-  std::map<std::string, SensorLiveState> sensors;    ///< by sensor id
+  std::deque<Refusal> recent_refusals;                ///< newest last, bounded
+  std::map<std::string, SensorLiveState> sensors;     ///< by sensor id
 
   void refuse(Refusal r, const std::string& key) {
     ++refused_by_reason[key];

@@ -30,7 +30,7 @@ class CapturePipeline {
   /// libpcap callback; `user` is the PacketCounter.
   static void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
     reinterpret_cast<tally::PacketCounter*>(user)->count(seconds_of(header->ts), bytes,
-                                                          header->caplen, header->len);
+                                                         header->caplen, header->len);
   }
   /// Whole seconds of a capture time. Files can hold a microsecond field of
   /// a million or more, which libpcap passes on; it carries into the seconds.

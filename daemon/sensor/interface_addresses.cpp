@@ -30,9 +30,8 @@ std::optional<base::Prefix> host_prefix(const sockaddr* sa) {
 }
 
 void sort_unique(std::vector<base::Prefix>& v) {
-  std::sort(v.begin(), v.end(), [](const base::Prefix& a, const base::Prefix& b) {
-    return a.address < b.address;
-  });
+  std::sort(v.begin(), v.end(),
+            [](const base::Prefix& a, const base::Prefix& b) { return a.address < b.address; });
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 

@@ -5,16 +5,11 @@
 #include <chrono>
 #include <thread>
 
+#include "common/base/wall_clock.h"
 #include "common/process/logging.h"
 
 namespace teiten::sensor {
 namespace {
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // libpcap on Linux takes ps_ifdrop from the interface's sysfs counters;
 // where they do not exist (the "any" device) it reports 0, which must not
@@ -30,7 +25,7 @@ bool interface_drops_supported(const std::string& interface) {
 LiveCapture::LiveCapture(const config::SensorConfig::Capture& config) : config_(config) {
   handle_ = open();
   if_drops_supported_ = interface_drops_supported(config_.interface);
-  coverage_mark_ = now_seconds();
+  coverage_mark_ = base::unix_now();
   std::lock_guard lock(stats_mutex_);
   stats_.up = true;
   stats_.interface = config_.interface;
@@ -59,8 +54,9 @@ pcap_t* LiveCapture::open() {
     pcap_close(p);
     throw CaptureError("cannot capture on " + dev + ": " + why);
   }
-  if (rc > 0) log->warn("capture_warning interface={} warning=\"{}: {}\"", dev, pcap_statustostr(rc),
-                        pcap_geterr(p));
+  if (rc > 0)
+    log->warn("capture_warning interface={} warning=\"{}: {}\"", dev, pcap_statustostr(rc),
+              pcap_geterr(p));
   if (!config_.filter.empty()) {
     bpf_program prog{};
     if (pcap_compile(p, &prog, config_.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
@@ -105,7 +101,7 @@ void LiveCapture::read_pcap_stats() {
 void LiveCapture::account(tally::PacketCounter& counter) {
   read_pcap_stats();
   auto& clock = counter.clock();
-  int64_t now = now_seconds();
+  int64_t now = base::unix_now();
   bool up = handle_ != nullptr;
   // Coverage: wall seconds with an open capture, split at local midnights.
   if (up) {
@@ -162,7 +158,7 @@ void LiveCapture::run(CapturePipeline& pipeline) {
         continue;
       }
       pipeline.counter().set_link_type(link_type_);
-      coverage_mark_ = now_seconds();
+      coverage_mark_ = base::unix_now();
       backoff = std::chrono::milliseconds(500);
       std::lock_guard lock(stats_mutex_);
       stats_.up = true;
@@ -171,7 +167,7 @@ void LiveCapture::run(CapturePipeline& pipeline) {
       continue;
     }
     int n = pcap_dispatch(handle_, -1, &CapturePipeline::on_packet, pipeline.callback_arg());
-    last_dispatch_.store(now_seconds(), std::memory_order_relaxed);
+    last_dispatch_.store(base::unix_now(), std::memory_order_relaxed);
     if (n == PCAP_ERROR) {
       close_after_error(pcap_geterr(handle_), pipeline.counter());
       continue;

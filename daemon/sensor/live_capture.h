@@ -30,8 +30,8 @@ struct LiveStats {
   bool up = false;
   std::string interface;
   int link_type = -1;
-  uint64_t received = 0;       ///< packets libpcap delivered (ps_recv, wrap-safe)
-  uint64_t kernel_drops = 0;   ///< ps_drop, wrap-safe
+  uint64_t received = 0;             ///< packets libpcap delivered (ps_recv, wrap-safe)
+  uint64_t kernel_drops = 0;         ///< ps_drop, wrap-safe
   std::optional<uint64_t> if_drops;  ///< ps_ifdrop; nullopt when unsupported
   uint64_t reopens = 0;
   std::string last_error;

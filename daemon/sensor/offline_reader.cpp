@@ -15,8 +15,8 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
   static auto log = process::logger("capture");
   ReadOutcome out;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO,
-                                                      errbuf);
+  pcap_t* p =
+      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
   if (!p) {
     out.error = path + ": cannot read capture file: " + errbuf;
     return out;

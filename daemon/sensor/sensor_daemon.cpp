@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/base/wall_clock.h"
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
 #include "common/store/sensor_store.h"
@@ -32,30 +33,24 @@ namespace {
 // flight keep both threads busy without holding more memory than that.
 constexpr size_t kReadModeMaxQueued = 2;
 
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Batches are frozen with the delta they carry, in the same transaction.
 StoreWorker::Freezer make_freezer(size_t batch_rows) {
   return [batch_rows](const tally::TallyDelta& delta) {
     std::vector<store::OutboxBatch> out;
     for (auto& body : wire::freeze_bodies(delta, batch_rows))
-      out.push_back({0, now_seconds(), body.rows, body.min_day, std::move(body.bytes)});
+      out.push_back({0, base::unix_now(), body.rows, body.min_day, std::move(body.bytes)});
     return out;
   };
 }
 
 // One line per flush interval: is shipping keeping up?
 void log_shipping(spdlog::logger& log, const ShipperStatus& s) {
-  int64_t now = now_seconds();
+  int64_t now = base::unix_now();
   auto age = [now](const std::optional<int64_t>& t) { return t ? now - *t : -1; };
-  log.info("shipping state={} queue_batches={} queue_rows={} oldest_unacked_age_s={} "
-           "last_ack_age_s={} last_error=\"{}\"",
-           s.state, s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack),
-           s.last_error);
+  log.info(
+      "shipping state={} queue_batches={} queue_rows={} oldest_unacked_age_s={} "
+      "last_ack_age_s={} last_error=\"{}\"",
+      s.state, s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack), s.last_error);
 }
 
 // Waits until every batch is acknowledged or the deadline passes.
@@ -175,7 +170,8 @@ int SensorDaemon::serve(const config::SensorConfig& config) {
     log->info("signal name={} action=stop", sig == SIGINT ? "SIGINT" : "SIGTERM");
     rt.control.request_stop();
   });
-  std::function<void()> arm_flush = [&rt, &arm_flush, log, interval = config.storage.flush_interval] {
+  std::function<void()> arm_flush = [&rt, &arm_flush, log,
+                                     interval = config.storage.flush_interval] {
     rt.flush_timer.expires_after(interval);
     rt.flush_timer.async_wait([&rt, &arm_flush, log](const boost::system::error_code& ec) {
       if (ec) return;
@@ -233,7 +229,8 @@ int SensorDaemon::serve(const config::SensorConfig& config) {
   if (rt.shipper) {
     // --read waits as long as asked; a stopping live sensor briefly, since
     // what is left goes out after the restart anyway.
-    auto wait = live ? std::chrono::seconds(5) : std::chrono::seconds(options_.ship_timeout_seconds);
+    auto wait =
+        live ? std::chrono::seconds(5) : std::chrono::seconds(options_.ship_timeout_seconds);
     if (!wait_for_outbox(*rt.store, std::chrono::steady_clock::now() + wait)) {
       auto q = rt.store->outbox_state();
       log->warn("unacknowledged_batches batches={} rows={} action=sent_on_next_run", q.batches,

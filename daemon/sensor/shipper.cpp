@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 
+#include "common/base/wall_clock.h"
 #include "common/process/logging.h"
 #include "common/tls/tls_context.h"
 
@@ -13,12 +14,6 @@ namespace teiten::sensor {
 namespace asio = boost::asio;
 
 namespace {
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 const std::string kSoftware = std::string("teiten-sensor ") + TEITEN_VERSION;
 
@@ -39,8 +34,8 @@ Shipper::Shipper(asio::io_context& io, StoreWorker& store, const config::SensorC
       sensor_id_(config.sensor.id),
       timezone_(config.sensor.timezone),
       database_id_(std::move(database_id)),
-      tls_(tls::make_client_context({config.collector.ca, config.collector.cert,
-                                     config.collector.key})),
+      tls_(tls::make_client_context(
+          {config.collector.ca, config.collector.cert, config.collector.key})),
       resolver_(io),
       retry_timer_(io),
       ack_timer_(io),
@@ -112,7 +107,8 @@ void Shipper::connect() {
   conn_->stream.set_verify_callback(asio::ssl::host_name_verification(name));
   resolver_.async_resolve(
       config_.host, std::to_string(config_.port),
-      [this, gen](const boost::system::error_code& ec, asio::ip::tcp::resolver::results_type results) {
+      [this, gen](const boost::system::error_code& ec,
+                  asio::ip::tcp::resolver::results_type results) {
         if (gen != generation_) return;
         if (ec) return fail("cannot resolve " + config_.host + ": " + ec.message());
         asio::async_connect(
@@ -121,10 +117,12 @@ void Shipper::connect() {
               if (gen != generation_) return;
               if (ec2) return fail("cannot connect to " + config_.address + ": " + ec2.message());
               conn_->stream.async_handshake(
-                  asio::ssl::stream_base::client, [this, gen](const boost::system::error_code& ec3) {
+                  asio::ssl::stream_base::client,
+                  [this, gen](const boost::system::error_code& ec3) {
                     if (gen != generation_) return;
-                    if (ec3) return fail("TLS handshake with " + config_.address + " failed: " +
-                                         ec3.message() + " " + tls::openssl_errors());
+                    if (ec3)
+                      return fail("TLS handshake with " + config_.address +
+                                  " failed: " + ec3.message() + " " + tls::openssl_errors());
                     on_connected(gen);
                   });
             });
@@ -137,13 +135,16 @@ void Shipper::connect() {
 }
 
 void Shipper::on_connected(uint64_t gen) {
-  conn_->channel.write(wire::encode_frame(wire::Hello{sensor_id_, timezone_, database_id_, kSoftware}));
+  conn_->channel.write(
+      wire::encode_frame(wire::Hello{sensor_id_, timezone_, database_id_, kSoftware}));
   read_next(gen);
 }
 
 void Shipper::read_next(uint64_t gen) {
-  conn_->channel.read([this, gen](const boost::system::error_code& ec, const std::string& perr,
-                                  wire::Frame frame) { on_frame(gen, ec, perr, std::move(frame)); });
+  conn_->channel.read(
+      [this, gen](const boost::system::error_code& ec, const std::string& perr, wire::Frame frame) {
+        on_frame(gen, ec, perr, std::move(frame));
+      });
 }
 
 void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
@@ -176,7 +177,7 @@ void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
     {
       std::lock_guard lock(mutex_);
       status_.state = "connected";
-      status_.connected_since = now_seconds();
+      status_.connected_since = base::unix_now();
       status_.last_error.clear();
     }
     log->info("connected collector={} last_seq={} software=\"{}\"", config_.address,
@@ -263,7 +264,7 @@ void Shipper::acknowledged(uint64_t seq, uint64_t rows) {
       if (error.empty()) {
         ++status_.batches_acked;
         status_.rows_acked += rows;
-        status_.last_ack = now_seconds();
+        status_.last_ack = base::unix_now();
       }
     }
     asio::post(io_, [this, gen, error] {
@@ -278,7 +279,8 @@ void Shipper::acknowledged(uint64_t seq, uint64_t rows) {
 
 void Shipper::fail(const std::string& why) {
   if (stopped_) return;
-  process::logger("shipper")->warn("shipping_failed collector={} error=\"{}\"", config_.address, why);
+  process::logger("shipper")->warn("shipping_failed collector={} error=\"{}\"", config_.address,
+                                   why);
   drop_connection();
   {
     std::lock_guard lock(mutex_);

@@ -12,7 +12,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -38,10 +37,10 @@ struct ShipperStatus {
   uint64_t batches_sent = 0;
   uint64_t batches_acked = 0;
   uint64_t rows_acked = 0;
-  uint64_t queue_batches = 0;   ///< committed, not yet acknowledged
+  uint64_t queue_batches = 0;  ///< committed, not yet acknowledged
   uint64_t queue_rows = 0;
   std::optional<int64_t> oldest_unacked;  ///< Unix seconds the oldest waiting batch was frozen
-  int64_t next_attempt_ms = 0;  ///< in backoff: milliseconds until the next attempt
+  int64_t next_attempt_ms = 0;            ///< in backoff: milliseconds until the next attempt
 };
 
 class Shipper {

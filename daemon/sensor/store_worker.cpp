@@ -1,29 +1,21 @@
 #include "daemon/sensor/store_worker.h"
 
-
 #include <future>
 
+#include "common/base/wall_clock.h"
 #include "common/process/logging.h"
 
 namespace teiten::sensor {
-namespace {
+StoreWorker::StoreWorker(std::unique_ptr<store::SensorStore> store, size_t max_queued)
+    : store_(std::move(store)), database_id_(store_->database_id()), max_queued_(max_queued) {}
 
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+StoreWorker::~StoreWorker() {
+  stop();
 }
 
-}  // namespace
-
-StoreWorker::StoreWorker(std::unique_ptr<store::SensorStore> store, size_t max_queued)
-    : store_(std::move(store)),
-      database_id_(store_->database_id()),
-      max_queued_(max_queued) {}
-
-StoreWorker::~StoreWorker() { stop(); }
-
-void StoreWorker::stop() { thread_.stop(); }
+void StoreWorker::stop() {
+  thread_.stop();
+}
 
 void StoreWorker::submit(tally::TallyDelta delta) {
   {
@@ -39,7 +31,9 @@ void StoreWorker::post(std::function<void(store::SensorStore&)> fn) {
   thread_.post([this, fn = std::move(fn)] { fn(*store_); });
 }
 
-void StoreWorker::drain() { thread_.drain(); }
+void StoreWorker::drain() {
+  thread_.drain();
+}
 
 store::OutboxState StoreWorker::outbox_state() {
   std::promise<store::OutboxState> result;
@@ -82,7 +76,7 @@ void StoreWorker::commit(tally::TallyDelta delta) {
     --stats_.queued;
     if (error.empty()) {
       ++stats_.flushes;
-      stats_.last_flush = now_seconds();
+      stats_.last_flush = base::unix_now();
       stats_.last_flush_seconds = took;
       stats_.last_flush_rows = rows;
       stats_.retained_rows = 0;
@@ -95,7 +89,8 @@ void StoreWorker::commit(tally::TallyDelta delta) {
   }
   space_.notify_all();
   if (!error.empty()) {
-    log->error("flush_failed rows={} error=\"{}\" action=kept_in_memory_for_next_flush", rows, error);
+    log->error("flush_failed rows={} error=\"{}\" action=kept_in_memory_for_next_flush", rows,
+               error);
     retained_ = std::move(delta);
     return;
   }

@@ -28,12 +28,12 @@ class StoreWorker {
   struct Stats {
     uint64_t flushes = 0;
     uint64_t failures = 0;
-    std::optional<int64_t> last_flush;       ///< Unix seconds of the last successful commit
-    double last_flush_seconds = 0;           ///< how long it took
+    std::optional<int64_t> last_flush;  ///< Unix seconds of the last successful commit
+    double last_flush_seconds = 0;      ///< how long it took
     uint64_t last_flush_rows = 0;
-    uint64_t retained_rows = 0;              ///< rows kept in memory after a failed commit
-    std::string last_error;                  ///< empty after a success
-    uint64_t queued = 0;                     ///< deltas waiting for the thread
+    uint64_t retained_rows = 0;  ///< rows kept in memory after a failed commit
+    std::string last_error;      ///< empty after a success
+    uint64_t queued = 0;         ///< deltas waiting for the thread
   };
   /// Turns a delta into the batches frozen with it (empty: not shipping).
   using Freezer = std::function<std::vector<store::OutboxBatch>(const tally::TallyDelta&)>;

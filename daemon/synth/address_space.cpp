@@ -16,11 +16,13 @@ constexpr uint32_t ip(unsigned a, unsigned b, unsigned c = 0, unsigned d = 0) {
 }
 
 // A few large blocks per region (RIR delegations as of about 2010).
-constexpr Block kCn[] = {{ip(58, 208), 12}, {ip(60, 160), 11}, {ip(61, 128), 10}, {ip(114, 224), 12},
-                         {ip(125, 64), 11}, {ip(183, 0), 10},  {ip(219, 128), 11}, {ip(220, 160), 11}};
+constexpr Block kCn[] = {{ip(58, 208), 12},  {ip(60, 160), 11}, {ip(61, 128), 10},
+                         {ip(114, 224), 12}, {ip(125, 64), 11}, {ip(183, 0), 10},
+                         {ip(219, 128), 11}, {ip(220, 160), 11}};
 constexpr Block kJp[] = {{ip(126, 0), 8}, {ip(133, 0), 8}, {ip(114, 144), 12}, {ip(219, 96), 11}};
 constexpr Block kUs[] = {{ip(24, 0), 12}, {ip(68, 32), 11}, {ip(71, 192), 12}, {ip(98, 192), 10}};
-constexpr Block kKr[] = {{ip(121, 128), 10}, {ip(175, 192), 10}, {ip(211, 32), 11}, {ip(222, 96), 12}};
+constexpr Block kKr[] = {
+    {ip(121, 128), 10}, {ip(175, 192), 10}, {ip(211, 32), 11}, {ip(222, 96), 12}};
 constexpr Block kTw[] = {{ip(114, 32), 12}, {ip(118, 160), 13}, {ip(220, 128), 12}};
 constexpr Block kRu[] = {{ip(95, 24), 13}, {ip(178, 64), 12}, {ip(92, 100), 14}};
 constexpr Block kBr[] = {{ip(187, 0), 11}, {ip(189, 0), 11}, {ip(201, 0), 12}};
@@ -36,14 +38,15 @@ template <size_t N>
 constexpr Blocks of(const Block (&b)[N]) {
   return {b, N};
 }
-constexpr Blocks kBlocks[] = {of(kCn), of(kJp), of(kUs), of(kKr), of(kTw), of(kRu),
+constexpr Blocks kBlocks[] = {of(kCn), of(kJp), of(kUs), of(kKr), of(kTw),     of(kRu),
                               of(kBr), of(kDe), of(kIn), of(kFr), {nullptr, 0}};
 static_assert(std::size(kBlocks) == static_cast<size_t>(Region::count));
 
 // IPv6 blocks in the same order (elsewhere: 2a00::/12 RIPE space at random).
-constexpr uint16_t kV6[][2] = {{0x240e, 0x0000}, {0x2001, 0x0200}, {0x2601, 0x0000}, {0x2001, 0x0e60},
-                               {0x2001, 0xb000}, {0x2a02, 0x2a00}, {0x2804, 0x0000}, {0x2003, 0x0000},
-                               {0x2401, 0x4900}, {0x2a01, 0x0e00}, {0x2a00, 0x0000}};
+constexpr uint16_t kV6[][2] = {{0x240e, 0x0000}, {0x2001, 0x0200}, {0x2601, 0x0000},
+                               {0x2001, 0x0e60}, {0x2001, 0xb000}, {0x2a02, 0x2a00},
+                               {0x2804, 0x0000}, {0x2003, 0x0000}, {0x2401, 0x4900},
+                               {0x2a01, 0x0e00}, {0x2a00, 0x0000}};
 
 bool in(uint32_t a, uint32_t net, int length) {
   const uint32_t mask = length == 0 ? 0 : ~0u << (32 - length);
@@ -66,11 +69,11 @@ uint32_t mix32(uint32_t x) {
 bool is_public_v4(uint32_t a) {
   const uint8_t last = static_cast<uint8_t>(a);
   if (last == 0 || last == 255) return false;  // looks like a network or broadcast address
-  return !(in(a, ip(0, 0), 8) || in(a, ip(10, 0), 8) || in(a, ip(100, 64), 10) || in(a, ip(127, 0), 8) ||
-           in(a, ip(169, 254), 16) || in(a, ip(172, 16), 12) || in(a, ip(192, 0, 0), 24) ||
-           in(a, ip(192, 0, 2), 24) || in(a, ip(192, 88, 99), 24) || in(a, ip(192, 168), 16) ||
-           in(a, ip(198, 18), 15) || in(a, ip(198, 51, 100), 24) || in(a, ip(203, 0, 113), 24) ||
-           a >= ip(224, 0));
+  return !(in(a, ip(0, 0), 8) || in(a, ip(10, 0), 8) || in(a, ip(100, 64), 10) ||
+           in(a, ip(127, 0), 8) || in(a, ip(169, 254), 16) || in(a, ip(172, 16), 12) ||
+           in(a, ip(192, 0, 0), 24) || in(a, ip(192, 0, 2), 24) || in(a, ip(192, 88, 99), 24) ||
+           in(a, ip(192, 168), 16) || in(a, ip(198, 18), 15) || in(a, ip(198, 51, 100), 24) ||
+           in(a, ip(203, 0, 113), 24) || a >= ip(224, 0));
 }
 
 std::vector<uint32_t> unique_public_v4(size_t count, uint64_t seed) {

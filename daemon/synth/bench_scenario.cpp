@@ -10,8 +10,8 @@
 namespace teiten::synth {
 namespace {
 
-constexpr uint16_t kTcpSlots[20] = {445, 445, 445, 445, 1433, 1433, 135, 135, 22,   22,
-                                    139, 23,  80,  8080, 3389, 25,  9415, 5900, 3306, 4899};
+constexpr uint16_t kTcpSlots[20] = {445, 445, 445, 445,  1433, 1433, 135,  135,  22,   22,
+                                    139, 23,  80,  8080, 3389, 25,   9415, 5900, 3306, 4899};
 constexpr uint16_t kUdpPorts[8] = {5060, 27649, 1434, 137, 53, 161, 1900, 500};
 constexpr uint16_t kServices[8] = {80, 443, 80, 25, 22, 6667, 3306, 8080};
 
@@ -24,7 +24,9 @@ struct Population {
   uint64_t draw(Rng& rng) const { return (rng.next() & 1) ? rng.below(busy) : rng.below(size); }
 };
 
-Net net(const char* text, uint8_t length) { return {*base::IpAddress::parse(text), length}; }
+Net net(const char* text, uint8_t length) {
+  return {*base::IpAddress::parse(text), length};
+}
 
 }  // namespace
 
@@ -32,10 +34,13 @@ nlohmann::ordered_json run_bench(BenchKind kind, const SynthOptions& o) {
   const bool telescope = kind == BenchKind::telescope;
   if (o.packets == 0) throw std::runtime_error("--packets must be at least 1");
   const uint64_t per_5m = telescope ? 20'000 : 1'000'000;
-  const uint64_t sources = o.sources ? o.sources : std::max<uint64_t>(100, o.packets * per_5m / 5'000'000);
-  if (sources < 100 || sources > (1u << 26)) throw std::runtime_error("--sources must be in 100..67108864");
+  const uint64_t sources =
+      o.sources ? o.sources : std::max<uint64_t>(100, o.packets * per_5m / 5'000'000);
+  if (sources < 100 || sources > (1u << 26))
+    throw std::runtime_error("--sources must be in 100..67108864");
   const Population scanners{sources, std::max<uint64_t>(1, sources / 100)};
-  const Population victims{std::max<uint64_t>(1, sources / 100), std::max<uint64_t>(1, sources / 10'000)};
+  const Population victims{std::max<uint64_t>(1, sources / 100),
+                           std::max<uint64_t>(1, sources / 10'000)};
 
   const std::string zone = o.timezone.empty() ? "UTC" : o.timezone;
   LocalCalendar calendar(zone);
@@ -44,8 +49,10 @@ nlohmann::ordered_json run_bench(BenchKind kind, const SynthOptions& o) {
   const auto span_us = static_cast<uint64_t>(end - start) * 1'000'000u;
 
   SensorView view;
-  if (telescope) view.observed = {net("198.18.0.0", 16), net("2001:db8:1::", 48)};
-  else view.observed = {net("192.0.2.10", 32), net("2001:db8::10", 128)};
+  if (telescope)
+    view.observed = {net("198.18.0.0", 16), net("2001:db8:1::", 48)};
+  else
+    view.observed = {net("192.0.2.10", 32), net("2001:db8::10", 128)};
   const std::string name = telescope ? "bench-telescope" : "bench-small";
   make_output_dir(o.out_dir);
   CaptureFile out(o.out_dir, name, view, zone, o.truth);
@@ -65,7 +72,8 @@ nlohmann::ordered_json run_bench(BenchKind kind, const SynthOptions& o) {
     s.usec = static_cast<uint32_t>(t % 1'000'000u);
     s.ttl = static_cast<uint8_t>(rng.between(40, 120));
     s.ip_id = static_cast<uint16_t>(rng.next());
-    s.sport = static_cast<uint16_t>(rng.between(32768, 60999));  // ephemeral: never a reflection port
+    s.sport =
+        static_cast<uint16_t>(rng.between(32768, 60999));  // ephemeral: never a reflection port
     s.payload_length = 0;
     const auto roll = static_cast<uint32_t>(rng.below(10'000));
     const bool from_victim = roll >= kSyn6;
@@ -109,7 +117,8 @@ nlohmann::ordered_json run_bench(BenchKind kind, const SynthOptions& o) {
       s.src = base::IpAddress::v4(v4[scanners.size + who]);
       s.transport = Transport::tcp;
       if (roll < kRst) {
-        s.tcp_flags = roll < kSynAck ? (tcp_flag::syn | tcp_flag::ack) : (tcp_flag::rst | tcp_flag::ack);
+        s.tcp_flags =
+            roll < kSynAck ? (tcp_flag::syn | tcp_flag::ack) : (tcp_flag::rst | tcp_flag::ack);
         s.dport = s.sport;
         s.sport = service;
       } else {
@@ -126,9 +135,9 @@ nlohmann::ordered_json run_bench(BenchKind kind, const SynthOptions& o) {
       s.dst = dst4;
     }
   }
-  nlohmann::ordered_json parameters = {{"scenario", name},      {"seed", o.seed},
-                                       {"packets", o.packets},  {"sources", sources},
-                                       {"victims", victims.size}, {"first_day", day_text(first_day)}};
+  nlohmann::ordered_json parameters = {
+      {"scenario", name},   {"seed", o.seed},          {"packets", o.packets},
+      {"sources", sources}, {"victims", victims.size}, {"first_day", day_text(first_day)}};
   return out.finish(parameters);
 }
 

@@ -25,7 +25,8 @@ nlohmann::ordered_json CaptureFile::finish(const nlohmann::ordered_json& paramet
 
   nlohmann::ordered_json j;
   j["file"] = name_ + ".pcap";
-  j["truth_csv"] = mode_ == TruthMode::full ? nlohmann::ordered_json(name_ + ".truth.csv") : nullptr;
+  j["truth_csv"] =
+      mode_ == TruthMode::full ? nlohmann::ordered_json(name_ + ".truth.csv") : nullptr;
   j["timezone"] = zone_;
   j["parameters"] = parameters;
   auto& observed = j["sensor_view"]["observed"] = nlohmann::ordered_json::array();

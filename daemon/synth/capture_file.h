@@ -8,9 +8,8 @@
 // allocation per packet.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "daemon/synth/ground_truth.h"
 #include "daemon/synth/packet_builder.h"

@@ -30,14 +30,23 @@ class Crowd {
     s.sport = static_cast<uint16_t>(rng_.between(32768, 60999));  // no reflection port there
     s.transport = Transport::tcp;
     switch (rng_.below(6)) {
-      case 0: case 1: s.tcp_flags = tcp_flag::syn, s.dport = kPorts[rng_.below(4)]; break;
-      case 2: s.transport = Transport::udp, s.dport = 5060, s.payload = Payload::sip_options; break;
+      case 0:
+      case 1:
+        s.tcp_flags = tcp_flag::syn, s.dport = kPorts[rng_.below(4)];
+        break;
+      case 2:
+        s.transport = Transport::udp, s.dport = 5060, s.payload = Payload::sip_options;
+        break;
       case 3:
         s.transport = src.is_v4() ? Transport::icmp : Transport::icmpv6;
         s.icmp_type = src.is_v4() ? 8 : 128;
         break;
-      case 4: s.tcp_flags = tcp_flag::syn | tcp_flag::ack, s.dport = s.sport, s.sport = 80; break;
-      default: s.tcp_flags = tcp_flag::ack, s.dport = 80; break;
+      case 4:
+        s.tcp_flags = tcp_flag::syn | tcp_flag::ack, s.dport = s.sport, s.sport = 80;
+        break;
+      default:
+        s.tcp_flags = tcp_flag::ack, s.dport = 80;
+        break;
     }
     specs_.push_back(s);
   }
@@ -56,8 +65,10 @@ class Crowd {
     const base::IpAddress edge = regional_v4(global_mix().pick(rng_), rng_);
     syn(instant_us - 1, edge, 445);  // 23:59:59.999999
     syn(instant_us, edge, 445);      // 00:00:00.000000
-    for (int i = 0; i < 60; ++i) random_packet(instant_us - 1 - static_cast<int64_t>(rng_.below(kSecond)));
-    for (int i = 0; i < 60; ++i) random_packet(instant_us + static_cast<int64_t>(rng_.below(kSecond)));
+    for (int i = 0; i < 60; ++i)
+      random_packet(instant_us - 1 - static_cast<int64_t>(rng_.below(kSecond)));
+    for (int i = 0; i < 60; ++i)
+      random_packet(instant_us + static_cast<int64_t>(rng_.below(kSecond)));
     const base::IpAddress retrier = regional_v4(global_mix().pick(rng_), rng_);
     for (int64_t offset : {-2'500'000, 500'000, 6'500'000}) syn(instant_us + offset, retrier, 1433);
   }
@@ -97,7 +108,8 @@ nlohmann::ordered_json run_day_boundary(const SynthOptions& o) {
     d0 = change ? calendar.day_of(*change) - 1 : *civil_day(2010, 7, 1);
   }
   const int64_t start = calendar.day_start(d0), end = calendar.day_start(d0 + 3);
-  const auto dst4 = *base::IpAddress::parse("192.0.2.1"), dst6 = *base::IpAddress::parse("2001:db8::1");
+  const auto dst4 = *base::IpAddress::parse("192.0.2.1"),
+             dst6 = *base::IpAddress::parse("2001:db8::1");
 
   Crowd crowd(o.seed, dst4, dst6);
   nlohmann::ordered_json midnights = nlohmann::ordered_json::array();
@@ -109,7 +121,8 @@ nlohmann::ordered_json run_day_boundary(const SynthOptions& o) {
   const auto change = calendar.next_offset_change(start, end);
   if (change) crowd.around(*change * kSecond);
   for (int i = 0; i < 60; ++i)
-    crowd.random_packet(start * kSecond + static_cast<int64_t>(crowd.rng().below(static_cast<uint64_t>(end - start) * kSecond)));
+    crowd.random_packet(start * kSecond + static_cast<int64_t>(crowd.rng().below(
+                                              static_cast<uint64_t>(end - start) * kSecond)));
 
   auto& specs = crowd.specs();
   std::stable_sort(specs.begin(), specs.end(), [](const PacketSpec& a, const PacketSpec& b) {

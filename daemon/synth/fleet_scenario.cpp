@@ -17,7 +17,9 @@ constexpr const char* kBlocks[] = {"192.0.2.", "198.51.100.", "203.0.113."};
 constexpr uint32_t kMaxSensors = 200;
 constexpr uint32_t kTrunkSensor = 2;  // s03
 
-base::IpAddress parse(const std::string& text) { return *base::IpAddress::parse(text); }
+base::IpAddress parse(const std::string& text) {
+  return *base::IpAddress::parse(text);
+}
 
 void write_fleet_yaml(const std::string& path, const std::vector<FleetSensor>& sensors,
                       const SynthOptions& o, const std::string& zone) {
@@ -45,8 +47,8 @@ void write_fleet_yaml(const std::string& path, const std::vector<FleetSensor>& s
     y << YAML::Key << "ignore_sources" << YAML::Value << YAML::Flow << YAML::BeginSeq;
     for (const auto& n : view.ignore_sources) y << n.to_string();
     y << YAML::EndSeq;
-    y << YAML::Key << "neighbors" << YAML::Value << YAML::Flow << YAML::BeginSeq << s.neighbor.to_string()
-      << s.neighbor6.to_string() << YAML::EndSeq;
+    y << YAML::Key << "neighbors" << YAML::Value << YAML::Flow << YAML::BeginSeq
+      << s.neighbor.to_string() << s.neighbor6.to_string() << YAML::EndSeq;
     y << YAML::Key << "vlan" << YAML::Value << s.vlan;
     y << YAML::Key << "pcap" << YAML::Value << s.id + ".pcap";
     y << YAML::Key << "truth" << YAML::Value << s.id + ".truth.csv";
@@ -117,10 +119,10 @@ nlohmann::ordered_json run_fleet(const SynthOptions& o) {
     CaptureFile file(o.out_dir, sensor.id, sensor.view(), zone, o.truth);
     for (const PacketSpec& s : specs) file.add(s);
     const nlohmann::ordered_json summary = file.finish({{"scenario", "fleet"},
-                                                       {"sensor", sensor.id},
-                                                       {"month", o.month},
-                                                       {"seed", o.seed},
-                                                       {"scale", o.scale}});
+                                                        {"sensor", sensor.id},
+                                                        {"month", o.month},
+                                                        {"seed", o.seed},
+                                                        {"scale", o.scale}});
     for (const char* kind : {"probe", "backscatter", "other"}) {
       accesses += summary["accesses"][kind].get<uint64_t>();
       sources += summary["rows"][kind].get<uint64_t>();
@@ -139,10 +141,11 @@ nlohmann::ordered_json run_fleet(const SynthOptions& o) {
                      {"summed_sources", sources},
                      {"probe_accesses", probes},
                      {"probe_summed_sources", probe_sources}};
-  fleet["per_sensor_per_day"] = {{"accesses", static_cast<double>(accesses) / sensor_days},
-                                 {"sources", static_cast<double>(sources) / sensor_days},
-                                 {"probe_accesses", static_cast<double>(probes) / sensor_days},
-                                 {"probe_sources", static_cast<double>(probe_sources) / sensor_days}};
+  fleet["per_sensor_per_day"] = {
+      {"accesses", static_cast<double>(accesses) / sensor_days},
+      {"sources", static_cast<double>(sources) / sensor_days},
+      {"probe_accesses", static_cast<double>(probes) / sensor_days},
+      {"probe_sources", static_cast<double>(probe_sources) / sensor_days}};
   write_json(o.out_dir + "/fleet.summary.json", fleet);
   write_fleet_yaml(o.out_dir + "/fleet.yaml", sensors, o, zone);
   return fleet;

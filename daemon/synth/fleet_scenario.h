@@ -13,10 +13,9 @@
 // zone's local days; every day has packets in its last and first second.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "daemon/synth/ground_truth.h"
 #include "daemon/synth/synth_options.h"
@@ -24,14 +23,14 @@
 namespace teiten::synth {
 
 struct FleetSensor {
-  std::string id;                 ///< s01, s02, ...
-  base::IpAddress address;        ///< observed IPv4 address
-  base::IpAddress address6;       ///< observed IPv6 address
-  base::IpAddress neighbor;       ///< another address of the same /24 (not observed)
-  base::IpAddress neighbor6;      ///< another address of the same /64 (not observed)
-  base::IpAddress router;         ///< the upstream router (ARP requests)
-  Net management;                 ///< ignore_sources
-  uint16_t vlan = 0;              ///< tag of every frame on a trunk sensor; 0 otherwise
+  std::string id;             ///< s01, s02, ...
+  base::IpAddress address;    ///< observed IPv4 address
+  base::IpAddress address6;   ///< observed IPv6 address
+  base::IpAddress neighbor;   ///< another address of the same /24 (not observed)
+  base::IpAddress neighbor6;  ///< another address of the same /64 (not observed)
+  base::IpAddress router;     ///< the upstream router (ARP requests)
+  Net management;             ///< ignore_sources
+  uint16_t vlan = 0;          ///< tag of every frame on a trunk sensor; 0 otherwise
   SensorView view() const;
 };
 

@@ -18,14 +18,24 @@ constexpr uint64_t kSourceLimit = 1ull << 27;
 
 uint64_t make_key(int32_t day, Classification c, uint32_t source) {
   return static_cast<uint64_t>(day) << kDayShift | static_cast<uint64_t>(c.proto) << kProtoShift |
-         static_cast<uint64_t>(c.port) << kPortShift | static_cast<uint64_t>(source) << kSourceShift |
-         static_cast<uint64_t>(c.kind);
+         static_cast<uint64_t>(c.port) << kPortShift |
+         static_cast<uint64_t>(source) << kSourceShift | static_cast<uint64_t>(c.kind);
 }
-int32_t key_day(uint64_t k) { return static_cast<int32_t>(k >> kDayShift); }
-Proto key_proto(uint64_t k) { return static_cast<Proto>(k >> kProtoShift & 7); }
-uint16_t key_port(uint64_t k) { return static_cast<uint16_t>(k >> kPortShift); }
-uint32_t key_source(uint64_t k) { return static_cast<uint32_t>(k >> kSourceShift & (kSourceLimit - 1)); }
-Kind key_kind(uint64_t k) { return static_cast<Kind>(k & 3); }
+int32_t key_day(uint64_t k) {
+  return static_cast<int32_t>(k >> kDayShift);
+}
+Proto key_proto(uint64_t k) {
+  return static_cast<Proto>(k >> kProtoShift & 7);
+}
+uint16_t key_port(uint64_t k) {
+  return static_cast<uint16_t>(k >> kPortShift);
+}
+uint32_t key_source(uint64_t k) {
+  return static_cast<uint32_t>(k >> kSourceShift & (kSourceLimit - 1));
+}
+Kind key_kind(uint64_t k) {
+  return static_cast<Kind>(k & 3);
+}
 uint64_t with_source(uint64_t k, uint32_t s) {
   return (k & ~((kSourceLimit - 1) << kSourceShift)) | static_cast<uint64_t>(s) << kSourceShift;
 }
@@ -59,7 +69,15 @@ std::string_view kind_name(Kind k) {
 
 bool is_reflection_port(uint16_t port) {
   switch (port) {
-    case 19: case 53: case 123: case 161: case 389: case 1900: case 3702: case 5353: case 11211:
+    case 19:
+    case 53:
+    case 123:
+    case 161:
+    case 389:
+    case 1900:
+    case 3702:
+    case 5353:
+    case 11211:
       return true;
     default:
       return false;
@@ -78,14 +96,28 @@ Classification classify(const PacketSpec& s) {
       return {Proto::tcp, s.dport, Kind::other};
     }
     case Transport::udp:
-      if (is_reflection_port(s.sport) && s.dport >= 1024) return {Proto::udp, s.sport, Kind::backscatter};
+      if (is_reflection_port(s.sport) && s.dport >= 1024)
+        return {Proto::udp, s.sport, Kind::backscatter};
       return {Proto::udp, s.dport, Kind::probe};
     case Transport::icmp:
       switch (s.icmp_type) {
-        case 8: case 13: case 15: case 17: return {Proto::icmp, s.icmp_type, Kind::probe};
-        case 0: case 3: case 4: case 5: case 11: case 12: case 14: case 16: case 18:
+        case 8:
+        case 13:
+        case 15:
+        case 17:
+          return {Proto::icmp, s.icmp_type, Kind::probe};
+        case 0:
+        case 3:
+        case 4:
+        case 5:
+        case 11:
+        case 12:
+        case 14:
+        case 16:
+        case 18:
           return {Proto::icmp, s.icmp_type, Kind::backscatter};
-        default: return {Proto::icmp, s.icmp_type, Kind::other};
+        default:
+          return {Proto::icmp, s.icmp_type, Kind::other};
       }
     case Transport::icmpv6:
       if (s.icmp_type == 128) return {Proto::icmpv6, 128, Kind::probe};
@@ -125,17 +157,21 @@ Verdict GroundTruth::add(const PacketSpec& s) {
   if (finished_) throw std::logic_error("GroundTruth::add after finish");
   ++packets_;
   Verdict v = Verdict::counted;
-  if (s.transport == Transport::arp) v = Verdict::non_ip;
-  else if (!view_.observed.empty() && !observed(s.dst)) v = Verdict::other_destination;
+  if (s.transport == Transport::arp)
+    v = Verdict::non_ip;
+  else if (!view_.observed.empty() && !observed(s.dst))
+    v = Verdict::other_destination;
   else if (std::any_of(view_.ignore_sources.begin(), view_.ignore_sources.end(),
                        [&](const Net& n) { return n.contains(s.src); }))
     v = Verdict::ignored_source;
-  else if (observed(s.src)) v = Verdict::own_address;
+  else if (observed(s.src))
+    v = Verdict::own_address;
   ++verdicts_[static_cast<size_t>(v)];
   if (v != Verdict::counted) return v;
 
   const int32_t day = calendar_.day_of(s.sec);
-  if (day < 0 || day >= (1 << 16)) throw std::runtime_error("ground truth: packet day outside 1970..2149");
+  if (day < 0 || day >= (1 << 16))
+    throw std::runtime_error("ground truth: packet day outside 1970..2149");
   const uint32_t source = source_ids_.intern(s.src);
   if (source >= kSourceLimit) throw std::runtime_error("ground truth: more than 2^27 sources");
   Row& r = row(make_key(day, classify(s), source));
@@ -185,7 +221,8 @@ void GroundTruth::finish() {
   sources_ = std::move(ranked);
   rows_.reserve(table_rows_);
   for (const Row& r : table_)
-    if (r.accesses != 0) rows_.push_back({with_source(r.key, rank[key_source(r.key)]), r.accesses, r.first, r.last});
+    if (r.accesses != 0)
+      rows_.push_back({with_source(r.key, rank[key_source(r.key)]), r.accesses, r.first, r.last});
   std::vector<Row>().swap(table_);
   std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) { return a.key < b.key; });
 }
@@ -270,8 +307,9 @@ nlohmann::ordered_json GroundTruth::summary() const {
       auto& s = kinds[k].sources;
       std::sort(s.begin(), s.end());
       const auto distinct = static_cast<uint64_t>(std::unique(s.begin(), s.end()) - s.begin());
-      d[std::string(kind_name(static_cast<Kind>(k)))] = {
-          {"accesses", kinds[k].accesses}, {"sources", kinds[k].rows}, {"distinct_sources", distinct}};
+      d[std::string(kind_name(static_cast<Kind>(k)))] = {{"accesses", kinds[k].accesses},
+                                                         {"sources", kinds[k].rows},
+                                                         {"distinct_sources", distinct}};
     }
     j["days"].push_back(std::move(d));
   }

@@ -11,11 +11,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/base/ip_address.h"
 #include "daemon/synth/address_index.h"
@@ -82,7 +81,7 @@ class GroundTruth {
 
  private:
   struct Row {
-    uint64_t key = 0;  ///< day:16 proto:3 port:16 source:27 kind:2
+    uint64_t key = 0;       ///< day:16 proto:3 port:16 source:27 kind:2
     uint64_t accesses = 0;  ///< 0 marks an empty slot of the table
     int64_t first = 0, last = 0;
   };
@@ -93,9 +92,9 @@ class GroundTruth {
   LocalCalendar calendar_;
   AddressIndex source_ids_;               ///< until finish()
   std::vector<base::IpAddress> sources_;  ///< by rank, after finish()
-  std::vector<Row> table_;  ///< open addressing by key, until finish()
+  std::vector<Row> table_;                ///< open addressing by key, until finish()
   size_t table_rows_ = 0;
-  std::vector<Row> rows_;   ///< ordered, after finish()
+  std::vector<Row> rows_;  ///< ordered, after finish()
   uint64_t packets_ = 0;
   uint64_t verdicts_[5] = {};
   bool finished_ = false;

@@ -61,8 +61,10 @@ size_t fill_payload(const PacketSpec& s, uint8_t* p, size_t cap) {
     return n;
   };
   switch (s.payload) {
-    case Payload::ping_windows: return copy_text(kPingWindows);
-    case Payload::sip_options: return copy_text(kSipOptions);
+    case Payload::ping_windows:
+      return copy_text(kPingWindows);
+    case Payload::sip_options:
+      return copy_text(kSipOptions);
     case Payload::service:
       if (size_t n = write_service_payload(s.sport, s.dport, s.ip_id, p, cap)) return n;
       [[fallthrough]];
@@ -75,7 +77,8 @@ size_t fill_payload(const PacketSpec& s, uint8_t* p, size_t cap) {
       }
       return n;
     }
-    case Payload::zeros: break;
+    case Payload::zeros:
+      break;
   }
   size_t n = std::min<size_t>(cap, s.payload_length);
   std::memset(p, 0, n);
@@ -193,7 +196,8 @@ size_t write_transport(const PacketSpec& s, uint8_t* p, size_t cap) {
       }
       return n + fill_payload(s, p + n, cap - n);
     }
-    case Transport::arp: break;
+    case Transport::arp:
+      break;
   }
   return 0;
 }
@@ -204,14 +208,21 @@ void write_checksum(const PacketSpec& s, uint8_t* l4, size_t length) {
   size_t at = 0;
   uint32_t acc = 0;
   switch (s.transport) {
-    case Transport::tcp: at = 16, acc = pseudo_sum(s, proto, length); break;
+    case Transport::tcp:
+      at = 16, acc = pseudo_sum(s, proto, length);
+      break;
     case Transport::udp:
       if (s.more_fragments) return;  // would cover bytes not carried; 0 = none (IPv4)
       at = 6, acc = pseudo_sum(s, proto, length);
       break;
-    case Transport::icmp: at = 2; break;
-    case Transport::icmpv6: at = 2, acc = pseudo_sum(s, proto, length); break;
-    default: return;
+    case Transport::icmp:
+      at = 2;
+      break;
+    case Transport::icmpv6:
+      at = 2, acc = pseudo_sum(s, proto, length);
+      break;
+    default:
+      return;
   }
   uint16_t sum = fold(sum16(l4, length, acc));
   if (s.transport == Transport::udp && sum == 0) sum = 0xffff;
@@ -236,8 +247,10 @@ size_t write_arp(const PacketSpec& s, uint8_t* p, const std::array<uint8_t, 6>& 
 size_t PacketBuilder::build(const PacketSpec& s, Frame& out) const {
   uint8_t* f = out.data();
   const bool arp = s.transport == Transport::arp;
-  if (arp) std::memset(f, 0xff, 6);
-  else std::memcpy(f, sensor_mac_.data(), 6);
+  if (arp)
+    std::memset(f, 0xff, 6);
+  else
+    std::memcpy(f, sensor_mac_.data(), 6);
   std::memcpy(f + 6, router_mac_.data(), 6);
   size_t n = 12;
   if (s.vlan_tags >= 2) {

@@ -27,7 +27,8 @@ class PacketBuilder {
   /// `sensor_mac` receives every frame; `router_mac` sends them.
   PacketBuilder(std::array<uint8_t, 6> sensor_mac, std::array<uint8_t, 6> router_mac)
       : sensor_mac_(sensor_mac), router_mac_(router_mac) {}
-  PacketBuilder() : PacketBuilder({0x02, 0x00, 0x5e, 0x00, 0x00, 0x01}, {0x02, 0x00, 0x5e, 0x00, 0x00, 0xfe}) {}
+  PacketBuilder()
+      : PacketBuilder({0x02, 0x00, 0x5e, 0x00, 0x00, 0x01}, {0x02, 0x00, 0x5e, 0x00, 0x00, 0xfe}) {}
 
   /// Writes the frame into `out` and returns its length (>= min_frame).
   size_t build(const PacketSpec& spec, Frame& out) const;

@@ -50,8 +50,8 @@ struct PacketSpec {
   uint8_t ip_protocol = 0;       ///< for raw: the protocol number
   uint16_t fragment_offset = 0;  ///< in 8-byte units; > 0 makes a non-first fragment
   bool more_fragments = false;
-  bool dest_options = false;     ///< IPv6: a Destination Options header before the transport
-  uint8_t vlan_tags = 0;         ///< 0, 1 (802.1Q) or 2 (802.1ad outer + 802.1Q inner)
+  bool dest_options = false;  ///< IPv6: a Destination Options header before the transport
+  uint8_t vlan_tags = 0;      ///< 0, 1 (802.1Q) or 2 (802.1ad outer + 802.1Q inner)
   uint16_t vlan_id = 0;
   uint16_t payload_length = 0;
   Payload payload = Payload::zeros;
@@ -62,11 +62,16 @@ struct PacketSpec {
 /// The IP protocol number a spec's transport is carried as.
 inline uint8_t ip_protocol_of(const PacketSpec& spec) {
   switch (spec.transport) {
-    case Transport::tcp: return 6;
-    case Transport::udp: return 17;
-    case Transport::icmp: return 1;
-    case Transport::icmpv6: return 58;
-    default: return spec.ip_protocol;
+    case Transport::tcp:
+      return 6;
+    case Transport::udp:
+      return 17;
+    case Transport::icmp:
+      return 1;
+    case Transport::icmpv6:
+      return 58;
+    default:
+      return spec.ip_protocol;
   }
 }
 

@@ -44,7 +44,8 @@ PcapWriter::~PcapWriter() {
 
 void PcapWriter::write(int64_t sec, uint32_t usec, const uint8_t* frame, size_t length) {
   if (buffer_.size() - used_ < sizeof(RecordHeader) + length) flush();
-  if (sec < 0 || sec > UINT32_MAX) throw std::runtime_error("packet time outside the pcap range in " + path_);
+  if (sec < 0 || sec > UINT32_MAX)
+    throw std::runtime_error("packet time outside the pcap range in " + path_);
   const auto len = static_cast<uint32_t>(length);
   const RecordHeader record{static_cast<uint32_t>(sec), usec, len, len};
   std::memcpy(buffer_.data() + used_, &record, sizeof record);
@@ -55,7 +56,8 @@ void PcapWriter::write(int64_t sec, uint32_t usec, const uint8_t* frame, size_t 
 }
 
 void PcapWriter::flush() {
-  if (used_ > 0 && std::fwrite(buffer_.data(), 1, used_, file_) != used_) fail("cannot write", path_);
+  if (used_ > 0 && std::fwrite(buffer_.data(), 1, used_, file_) != used_)
+    fail("cannot write", path_);
   used_ = 0;
 }
 

@@ -19,7 +19,8 @@ class PcapWriter {
  public:
   static constexpr uint32_t linktype_ethernet = 1;
 
-  PcapWriter(const std::string& path, uint32_t linktype = linktype_ethernet, uint32_t snaplen = 65535);
+  PcapWriter(const std::string& path, uint32_t linktype = linktype_ethernet,
+             uint32_t snaplen = 65535);
   ~PcapWriter();
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;

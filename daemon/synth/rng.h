@@ -21,7 +21,9 @@ inline uint64_t splitmix64(uint64_t& state) {
 }
 
 /// Stateless mix of a value, for per-index traits that need no table.
-inline uint64_t mix64(uint64_t x) { return splitmix64(x); }
+inline uint64_t mix64(uint64_t x) {
+  return splitmix64(x);
+}
 
 class Rng {
  public:

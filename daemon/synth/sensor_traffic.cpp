@@ -19,7 +19,9 @@ uint32_t scaled_count(uint32_t n, double scale) {
   return static_cast<uint32_t>(std::lround(static_cast<double>(n) * scale));
 }
 
-base::IpAddress link_local_router() { return *base::IpAddress::parse("fe80::1"); }
+base::IpAddress link_local_router() {
+  return *base::IpAddress::parse("fe80::1");
+}
 
 }  // namespace
 
@@ -30,14 +32,15 @@ ScannerPools make_scanner_pools(uint64_t seed, double scale) {
     Rng rng(seed, 1000 + ci);
     const uint32_t size = std::max(1u, scaled_count(campaigns[ci].pool_size, scale));
     auto& pool = pools.emplace_back();
-    for (uint32_t i = 0; i < size; ++i) pool.push_back(regional_v4(campaigns[ci].regions->pick(rng), rng));
+    for (uint32_t i = 0; i < size; ++i)
+      pool.push_back(regional_v4(campaigns[ci].regions->pick(rng), rng));
   }
   return pools;
 }
 
-SensorTraffic::SensorTraffic(const FleetSensor& sensor, uint32_t index, uint32_t sensors, uint64_t seed,
-                             double scale, const ScannerPools& pools, const LocalCalendar& calendar,
-                             FleetMonth month)
+SensorTraffic::SensorTraffic(const FleetSensor& sensor, uint32_t index, uint32_t sensors,
+                             uint64_t seed, double scale, const ScannerPools& pools,
+                             const LocalCalendar& calendar, FleetMonth month)
     : sensor_(sensor),
       index_(index),
       sensors_(sensors),
@@ -78,8 +81,9 @@ void SensorTraffic::campaign_day(size_t ci, uint32_t day, Us from, Us to) {
   const uint32_t n = rng_.poisson(mean);
   const auto& pool = pools_[ci];
   for (uint32_t i = 0; i < n; ++i) {
-    const base::IpAddress src =
-        rng_.chance(c.pool_share) ? pool[rng_.below(pool.size())] : regional_v4(c.regions->pick(rng_), rng_);
+    const base::IpAddress src = rng_.chance(c.pool_share)
+                                    ? pool[rng_.below(pool.size())]
+                                    : regional_v4(c.regions->pick(rng_), rng_);
     Us first = random_time(from, to);
     // Every day, one scanner starts in the day's last second and retries
     // into the next day, and one starts in its first second.
@@ -88,7 +92,8 @@ void SensorTraffic::campaign_day(size_t ci, uint32_t day, Us from, Us to) {
     probes(c, src, first, c.ports[rng_.below(c.ports.size())], c.extra_attempts);
   }
   for (const auto& regular : regulars_[ci])
-    if (rng_.chance(0.9)) probes(c, regular, random_time(from, to), c.ports[0], c.extra_attempts + 1.5);
+    if (rng_.chance(0.9))
+      probes(c, regular, random_time(from, to), c.ports[0], c.extra_attempts + 1.5);
 }
 
 uint16_t SensorTraffic::ephemeral_port() {
@@ -123,7 +128,8 @@ void SensorTraffic::probes(const Campaign& c, const base::IpAddress& src, Us fir
       case Transport::tcp: {
         s.sport = sport;
         s.dport = port;
-        s.tcp_flags = static_cast<uint8_t>(tcp_flag::syn | (ecn ? tcp_flag::ece | tcp_flag::cwr : 0));
+        s.tcp_flags =
+            static_cast<uint8_t>(tcp_flag::syn | (ecn ? tcp_flag::ece | tcp_flag::cwr : 0));
         s.tcp_options = options;
         const auto sends = 1 + rng_.below(c.max_retransmits + 1u);
         for (uint64_t k = 0; k < sends; ++k) {
@@ -139,7 +145,8 @@ void SensorTraffic::probes(const Campaign& c, const base::IpAddress& src, Us fir
       case Transport::udp:
         s.sport = c.payload == Payload::sip_options ? 5060 : sport;
         s.dport = port;
-        if (c.payload == Payload::random) s.payload_length = static_cast<uint16_t>(rng_.between(8, 48));
+        if (c.payload == Payload::random)
+          s.payload_length = static_cast<uint16_t>(rng_.between(8, 48));
         push(s);
         break;
       default:  // icmp echo request
@@ -191,7 +198,8 @@ void SensorTraffic::backscatter_day(Us from, Us to) {
         s.icmp_code = roll < 0.75 ? 3 : 1;
         s.quoted = roll < 0.75 ? Transport::udp : Transport::tcp;
         s.quoted_sport = ephemeral_port();
-        s.quoted_dport = roll < 0.75 ? kUdpVictimPorts[rng_.below(std::size(kUdpVictimPorts))] : service;
+        s.quoted_dport =
+            roll < 0.75 ? kUdpVictimPorts[rng_.below(std::size(kUdpVictimPorts))] : service;
       } else if (roll < 0.83) {
         s.transport = Transport::icmp;  // time exceeded in transit, from a router on the way
         s.icmp_type = 11;
@@ -213,7 +221,8 @@ void SensorTraffic::backscatter_day(Us from, Us to) {
     }
   }
   if (rng_.chance(0.05 * scale_)) {  // now and then an IPv6 victim
-    PacketSpec s = spec(random_time(from, to), regional_v6(global_mix().pick(rng_), rng_), sensor_.address6);
+    PacketSpec s =
+        spec(random_time(from, to), regional_v6(global_mix().pick(rng_), rng_), sensor_.address6);
     s.transport = Transport::icmpv6;
     s.icmp_type = 1;
     s.icmp_code = 4;
@@ -282,7 +291,8 @@ void SensorTraffic::ipv6_day(Us from, Us to) {
   static constexpr uint16_t kPorts[] = {22, 80, 445, 3389};
   const uint32_t sources = rng_.poisson(0.7 * scale_);
   for (uint32_t i = 0; i < sources; ++i) {
-    PacketSpec s = spec(random_time(from, to), regional_v6(global_mix().pick(rng_), rng_), sensor_.address6);
+    PacketSpec s =
+        spec(random_time(from, to), regional_v6(global_mix().pick(rng_), rng_), sensor_.address6);
     s.dest_options = rng_.chance(0.3);
     const uint32_t n = 1 + rng_.geometric(1.5);
     const bool ping = rng_.chance(0.5);
@@ -339,8 +349,9 @@ void SensorTraffic::uncounted_day(Us from, Us to) {
   // Scans that hit the neighbors: same wire, other destinations.
   for (uint32_t n = rng_.poisson(5 * scale_); n > 0; --n) {
     const bool v6 = rng_.chance(0.1);
-    PacketSpec s = spec(random_time(from, to), v6 ? regional_v6(global_mix().pick(rng_), rng_)
-                                                  : regional_v4(global_mix().pick(rng_), rng_),
+    PacketSpec s = spec(random_time(from, to),
+                        v6 ? regional_v6(global_mix().pick(rng_), rng_)
+                           : regional_v4(global_mix().pick(rng_), rng_),
                         sensor_.neighbor);
     if (v6) s.dst = sensor_.neighbor6;
     s.transport = Transport::tcp;
@@ -351,7 +362,8 @@ void SensorTraffic::uncounted_day(Us from, Us to) {
   }
   // The sensor's own packets: resets it should not have sent, a local ping.
   for (uint32_t n = rng_.poisson(1.5 * scale_); n > 0; --n) {
-    PacketSpec s = spec(random_time(from, to), sensor_.address, regional_v4(global_mix().pick(rng_), rng_));
+    PacketSpec s =
+        spec(random_time(from, to), sensor_.address, regional_v4(global_mix().pick(rng_), rng_));
     s.transport = Transport::tcp;
     s.tcp_flags = tcp_flag::rst | tcp_flag::ack;
     s.sport = 445;

@@ -32,8 +32,9 @@ struct FleetMonth {
 
 class SensorTraffic {
  public:
-  SensorTraffic(const FleetSensor& sensor, uint32_t index, uint32_t sensors, uint64_t seed, double scale,
-                const ScannerPools& pools, const LocalCalendar& calendar, FleetMonth month);
+  SensorTraffic(const FleetSensor& sensor, uint32_t index, uint32_t sensors, uint64_t seed,
+                double scale, const ScannerPools& pools, const LocalCalendar& calendar,
+                FleetMonth month);
 
   /// The month's packets, sorted by time (ties keep generation order).
   std::vector<PacketSpec> generate();
@@ -42,7 +43,8 @@ class SensorTraffic {
   using Us = int64_t;  // microseconds since the epoch
 
   void campaign_day(size_t ci, uint32_t day, Us day_start, Us day_end);
-  void probes(const Campaign& c, const base::IpAddress& src, Us first, uint16_t port, double extra_attempts);
+  void probes(const Campaign& c, const base::IpAddress& src, Us first, uint16_t port,
+              double extra_attempts);
   void backscatter_day(Us day_start, Us day_end);
   void other_day(Us day_start, Us day_end);
   void ipv6_day(Us day_start, Us day_end);
@@ -51,7 +53,9 @@ class SensorTraffic {
 
   PacketSpec spec(Us at, const base::IpAddress& src, const base::IpAddress& dst);
   void push(const PacketSpec& s);
-  Us random_time(Us from, Us to) { return from + static_cast<Us>(rng_.below(static_cast<uint64_t>(to - from))); }
+  Us random_time(Us from, Us to) {
+    return from + static_cast<Us>(rng_.below(static_cast<uint64_t>(to - from)));
+  }
   /// A client port; never a reflection service port, so UDP from it is a probe.
   uint16_t ephemeral_port();
   uint8_t ttl_of(const base::IpAddress& src) const;

@@ -13,14 +13,14 @@ namespace teiten::synth {
 enum class TruthMode { summary, full };
 
 struct SynthOptions {
-  std::string out_dir;                ///< created when missing
+  std::string out_dir;  ///< created when missing
   uint64_t seed = 1;
   std::string timezone;               ///< empty: the scenario's default
   TruthMode truth = TruthMode::full;  ///< main() makes benches default to summary
   // bench-telescope, bench-small
   uint64_t packets = 5'000'000;
-  uint64_t sources = 0;               ///< 0: 20k (telescope) or 1M (small) per 5M packets
-  std::string day;                    ///< first local day "YYYY-MM-DD"; empty: scenario default
+  uint64_t sources = 0;  ///< 0: 20k (telescope) or 1M (small) per 5M packets
+  std::string day;       ///< first local day "YYYY-MM-DD"; empty: scenario default
   // fleet
   std::string month = "2010-07";
   uint32_t sensors = 10;

@@ -5,7 +5,9 @@
 using teiten::base::IpAddress;
 
 namespace {
-std::string roundtrip(const char* text) { return IpAddress::parse(text)->to_string(); }
+std::string roundtrip(const char* text) {
+  return IpAddress::parse(text)->to_string();
+}
 }  // namespace
 
 TEST_CASE("ipv4 text round-trips and keeps family", "[base]") {
@@ -20,8 +22,8 @@ TEST_CASE("ipv4 text round-trips and keeps family", "[base]") {
 TEST_CASE("ipv6 text follows RFC 5952", "[base]") {
   CHECK(roundtrip("2001:DB8:0:0:0:0:2:1") == "2001:db8::2:1");
   CHECK(roundtrip("2001:db8:0:1:1:1:1:1") == "2001:db8:0:1:1:1:1:1");  // single zero not compressed
-  CHECK(roundtrip("2001:0:0:1:0:0:0:1") == "2001:0:0:1::1");          // longest run wins
-  CHECK(roundtrip("2001:db8:0:0:1:0:0:1") == "2001:db8::1:0:0:1");    // first of equal runs
+  CHECK(roundtrip("2001:0:0:1:0:0:0:1") == "2001:0:0:1::1");           // longest run wins
+  CHECK(roundtrip("2001:db8:0:0:1:0:0:1") == "2001:db8::1:0:0:1");     // first of equal runs
   CHECK(roundtrip("::1") == "::1");
   CHECK(roundtrip("::") == "::");
   CHECK(roundtrip("fe80::") == "fe80::");
@@ -31,6 +33,7 @@ TEST_CASE("ipv6 text follows RFC 5952", "[base]") {
 }
 
 TEST_CASE("invalid address text is rejected", "[base]") {
-  for (const char* bad : {"", "1.2.3", "1.2.3.256", "1:2:3:4:5:6:7:8:9", "::g", "a.b.c.d", " 1.2.3.4"})
+  for (const char* bad :
+       {"", "1.2.3", "1.2.3.256", "1:2:3:4:5:6:7:8:9", "::g", "a.b.c.d", " 1.2.3.4"})
     CHECK_FALSE(IpAddress::parse(bad));
 }

@@ -12,7 +12,9 @@ inline packet::Decoded decode(int dlt, const Bytes& frame) {
                               static_cast<uint32_t>(frame.size()), d);
   return d;
 }
-inline packet::Decoded decode_eth(const Bytes& frame) { return decode(packet::dlt::ethernet, frame); }
+inline packet::Decoded decode_eth(const Bytes& frame) {
+  return decode(packet::dlt::ethernet, frame);
+}
 
 constexpr uint32_t kSrc = 0xC6336407;  // 198.51.100.7
 constexpr uint32_t kDst = 0xC000020A;  // 192.0.2.10

@@ -31,15 +31,18 @@ TEST_CASE("a TCP SYN is a probe of its destination port, whatever ECE and CWR sa
   CHECK_FALSE(d.v6);
   expect_access(decode_eth(v4frame(6, tcp(40000, 30120, SYN | ECE | CWR))), Proto::tcp, 30120,
                 Kind::probe);
-  expect_access(decode_eth(v4frame(6, tcp(40000, 80, SYN | PSH | FIN))), Proto::tcp, 80, Kind::probe);
+  expect_access(decode_eth(v4frame(6, tcp(40000, 80, SYN | PSH | FIN))), Proto::tcp, 80,
+                Kind::probe);
 }
 
 TEST_CASE("SYN-ACK and RST are backscatter of the responder's source port", "[packet]") {
-  expect_access(decode_eth(v4frame(6, tcp(80, 51000, SYN | ACK))), Proto::tcp, 80, Kind::backscatter);
+  expect_access(decode_eth(v4frame(6, tcp(80, 51000, SYN | ACK))), Proto::tcp, 80,
+                Kind::backscatter);
   expect_access(decode_eth(v4frame(6, tcp(443, 51000, RST))), Proto::tcp, 443, Kind::backscatter);
   expect_access(decode_eth(v4frame(6, tcp(443, 51000, RST | ACK))), Proto::tcp, 443,
                 Kind::backscatter);
-  expect_access(decode_eth(v4frame(6, tcp(22, 51000, SYN | RST))), Proto::tcp, 22, Kind::backscatter);
+  expect_access(decode_eth(v4frame(6, tcp(22, 51000, SYN | RST))), Proto::tcp, 22,
+                Kind::backscatter);
 }
 
 TEST_CASE("a TCP data offset below five words is malformed even with the flags present",
@@ -58,7 +61,8 @@ TEST_CASE("a TCP data offset below five words is malformed even with the flags p
 
 TEST_CASE("TCP without SYN and RST is other traffic to its destination port", "[packet]") {
   expect_access(decode_eth(v4frame(6, tcp(51000, 80, ACK))), Proto::tcp, 80, Kind::other);
-  expect_access(decode_eth(v4frame(6, tcp(51000, 80, FIN | PSH | ACK))), Proto::tcp, 80, Kind::other);
+  expect_access(decode_eth(v4frame(6, tcp(51000, 80, FIN | PSH | ACK))), Proto::tcp, 80,
+                Kind::other);
   expect_access(decode_eth(v4frame(6, tcp(51000, 80, 0))), Proto::tcp, 80, Kind::other);
 }
 
@@ -162,14 +166,16 @@ TEST_CASE("the IP length fields bound the payload and must fit the frame on the 
       .decode(frame.data(), 14 + 20 + 8, static_cast<uint32_t>(frame.size()), snapped);
   expect_access(snapped, Proto::udp, 53, Kind::probe);
   // The same holds for the IPv6 payload length.
-  Bytes s6 = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}), d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
+  Bytes s6 = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}),
+        d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
   Bytes v6 = ipv6(s6, d6, 17, udp(1, 53));
   v6[5] = static_cast<uint8_t>(v6[5] + 1);
   CHECK(decode_eth(ether(0x86DD, v6)).reason == Malformed::ip_length_exceeds_frame);
 }
 
 TEST_CASE("IPv6 extension headers are walked to the transport header", "[packet]") {
-  Bytes s = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}), d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
+  Bytes s = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}),
+        d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
   auto chain = cat({ext(43), ext(60, 1), ext(6), tcp(1, 22, SYN)});
   auto d = decode_eth(ether(0x86DD, ipv6(s, d6, 0, chain)));
   expect_access(d, Proto::tcp, 22, Kind::probe);
@@ -188,7 +194,8 @@ TEST_CASE("IPv6 extension headers are walked to the transport header", "[packet]
 }
 
 TEST_CASE("ICMPv6 types map to probe, backscatter and other", "[packet]") {
-  Bytes s = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}), d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
+  Bytes s = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}),
+        d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
   auto v6 = [&](uint8_t t) { return decode_eth(ether(0x86DD, ipv6(s, d6, 58, icmp(t)))); };
   expect_access(v6(128), Proto::icmpv6, 128, Kind::probe);
   for (uint8_t t : {1, 2, 3, 4, 129}) expect_access(v6(t), Proto::icmpv6, t, Kind::backscatter);

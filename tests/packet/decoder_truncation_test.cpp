@@ -22,7 +22,8 @@ std::vector<Fixture> fixtures() {
   Bytes s6 = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7});
   Bytes d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
   return {
-      {"ethernet tcp", dlt::ethernet, ether(0x0800, ipv4(kSrc, kDst, 6, tcp(1, 445, SYN))), 14 + 20 + 14},
+      {"ethernet tcp", dlt::ethernet, ether(0x0800, ipv4(kSrc, kDst, 6, tcp(1, 445, SYN))),
+       14 + 20 + 14},
       {"qinq udp", dlt::ethernet, ether(0x0800, ipv4(kSrc, kDst, 17, udp(1, 53)), {0x88A8, 0x8100}),
        22 + 20 + 8},
       {"ethernet icmp with options", dlt::ethernet,
@@ -95,7 +96,8 @@ TEST_CASE("random bytes never crash the decoder on any link type", "[packet]") {
       if (b.size() > 20 && (i & 1)) b[link == dlt::ethernet ? 12 : 0] = (i & 2) ? 0x08 : 0x86;
       if (b.size() > 20 && link == dlt::ethernet && (i & 1)) b[13] = (i & 2) ? 0x00 : 0xDD;
       Decoded d;
-      dec.decode(b.data(), static_cast<uint32_t>(b.size()), static_cast<uint32_t>(b.size() + (i & 4)), d);
+      dec.decode(b.data(), static_cast<uint32_t>(b.size()),
+                 static_cast<uint32_t>(b.size() + (i & 4)), d);
       CHECK((d.status != Status::malformed || d.reason != Malformed::none));
     }
   }

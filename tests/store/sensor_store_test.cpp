@@ -12,7 +12,8 @@ namespace {
 const auto kProbe = tally::pack_proto_kind(packet::Proto::tcp, packet::Kind::probe);
 const auto kBack = tally::pack_proto_kind(packet::Proto::tcp, packet::Kind::backscatter);
 
-tally::TallyDelta delta_with(std::initializer_list<std::tuple<uint16_t, uint16_t, uint32_t, uint32_t>> rows) {
+tally::TallyDelta delta_with(
+    std::initializer_list<std::tuple<uint16_t, uint16_t, uint32_t, uint32_t>> rows) {
   tally::TallyDelta d;
   for (auto [day, port, src, ts] : rows) {
     d.rows.add_v4(day, kProbe, port, src, ts);
@@ -175,8 +176,12 @@ TEST_CASE("pruning keeps days an unacknowledged batch still carries", "[store]")
 TEST_CASE("day summaries and top ports read the committed rows", "[store]") {
   TempDir dir;
   store::SensorStore s(dir.file("s.db"), "s01", "UTC");
-  auto d = delta_with({{1, 445, 7, 100}, {1, 445, 7, 101}, {1, 445, 8, 100}, {1, 22, 9, 100},
-                       {1, 22, 9, 101}, {1, 22, 9, 102}});
+  auto d = delta_with({{1, 445, 7, 100},
+                       {1, 445, 7, 101},
+                       {1, 445, 8, 100},
+                       {1, 22, 9, 100},
+                       {1, 22, 9, 101},
+                       {1, 22, 9, 102}});
   d.rows.add_v4(1, kBack, 80, 10, 100);
   s.commit(d);
   auto sum = s.day_summary(1);

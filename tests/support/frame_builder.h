@@ -40,13 +40,13 @@ inline Bytes tcp(uint16_t sport, uint16_t dport, uint8_t flags) {
   Bytes b;
   put16(b, sport);
   put16(b, dport);
-  put32(b, 1);           // seq
-  put32(b, 0);           // ack
-  b.push_back(0x50);     // data offset 5
+  put32(b, 1);        // seq
+  put32(b, 0);        // ack
+  b.push_back(0x50);  // data offset 5
   b.push_back(flags);
-  put16(b, 1024);        // window
-  put16(b, 0);           // checksum
-  put16(b, 0);           // urgent
+  put16(b, 1024);  // window
+  put16(b, 0);     // checksum
+  put16(b, 0);     // urgent
   return b;
 }
 inline Bytes udp(uint16_t sport, uint16_t dport, size_t payload = 4) {

@@ -22,12 +22,14 @@ test::View view_of(BenchKind kind) {
 
 double share(const test::Recount& r, const char* cls) {
   auto it = r.classes.find(cls);
-  return it == r.classes.end() ? 0.0 : static_cast<double>(it->second) / static_cast<double>(r.packets);
+  return it == r.classes.end() ? 0.0
+                               : static_cast<double>(it->second) / static_cast<double>(r.packets);
 }
 
 }  // namespace
 
-TEST_CASE("bench files at 100k packets have the DESIGN mix and their truth matches a recount", "[synth]") {
+TEST_CASE("bench files at 100k packets have the DESIGN mix and their truth matches a recount",
+          "[synth]") {
   const auto kind = GENERATE(BenchKind::telescope, BenchKind::small);
   const bool telescope = kind == BenchKind::telescope;
   const std::string name = telescope ? "bench-telescope" : "bench-small";
@@ -82,18 +84,21 @@ TEST_CASE("bench files at 100k packets have the DESIGN mix and their truth match
   // At random (small), a packet lands on 445 in 4 of 20 slots; a telescope
   // scanner's two distinct ports make 445 somewhat rarer, and at 100k the
   // four busiest scanners' choices weigh too much to test a share.
-  if (!telescope) CHECK(static_cast<double>(syn4_445) / static_cast<double>(syn4) == Approx(0.2).margin(0.01));
+  if (!telescope)
+    CHECK(static_cast<double>(syn4_445) / static_cast<double>(syn4) == Approx(0.2).margin(0.01));
   std::set<uint32_t> all_tcp, all_udp;
   size_t max_tcp = 0, max_udp = 0;
-  for (const auto& [src, ports] : tcp_ports) all_tcp.insert(ports.begin(), ports.end()), max_tcp = std::max(max_tcp, ports.size());
-  for (const auto& [src, ports] : udp_ports) all_udp.insert(ports.begin(), ports.end()), max_udp = std::max(max_udp, ports.size());
+  for (const auto& [src, ports] : tcp_ports)
+    all_tcp.insert(ports.begin(), ports.end()), max_tcp = std::max(max_tcp, ports.size());
+  for (const auto& [src, ports] : udp_ports)
+    all_udp.insert(ports.begin(), ports.end()), max_udp = std::max(max_udp, ports.size());
   CHECK(all_tcp.size() == 14);
   CHECK(all_udp.size() == 8);
   if (telescope) {
     CHECK(max_tcp == 2);  // each scanner sticks to its own ports
     CHECK(max_udp == 1);
   } else {
-    CHECK(max_tcp > 2);   // ports at random
+    CHECK(max_tcp > 2);  // ports at random
   }
 
   // Half the packets come from the busiest 1% of their population: for the
@@ -129,7 +134,9 @@ TEST_CASE("bench output is identical for a seed and differs for another", "[synt
   const std::string pa = test::slurp(a.file("bench-small.pcap"));
   CHECK(pa.size() > 20'000 * 76);
   CHECK(pa == test::slurp(b.file("bench-small.pcap")));
-  CHECK(test::slurp(a.file("bench-small.truth.csv")) == test::slurp(b.file("bench-small.truth.csv")));
-  CHECK(test::slurp(a.file("bench-small.summary.json")) == test::slurp(b.file("bench-small.summary.json")));
+  CHECK(test::slurp(a.file("bench-small.truth.csv")) ==
+        test::slurp(b.file("bench-small.truth.csv")));
+  CHECK(test::slurp(a.file("bench-small.summary.json")) ==
+        test::slurp(b.file("bench-small.summary.json")));
   CHECK(pa != test::slurp(c.file("bench-small.pcap")));
 }

@@ -1,7 +1,6 @@
-#include "daemon/synth/day_boundary_scenario.h"
-
 #include <catch2/catch.hpp>
 
+#include "daemon/synth/day_boundary_scenario.h"
 #include "tests/synth/synth_test_support.h"
 
 using namespace teiten;

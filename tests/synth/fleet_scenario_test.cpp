@@ -36,7 +36,8 @@ const Fleet& fleet() {
     p->summary = run_fleet(o);
     p->yaml = YAML::LoadFile(p->dir.file("fleet.yaml"));
     for (const auto& s : p->yaml["sensors"])
-      p->truth[s["id"].as<std::string>()] = test::read_truth_csv(p->dir.file(s["truth"].as<std::string>()));
+      p->truth[s["id"].as<std::string>()] =
+          test::read_truth_csv(p->dir.file(s["truth"].as<std::string>()));
     return p;
   }();
   return *f;
@@ -44,16 +45,20 @@ const Fleet& fleet() {
 
 test::View view_of(const YAML::Node& sensor) {
   test::View v;
-  for (const auto& n : sensor["observed"]) v.observed.push_back(*base::Prefix::parse(n.as<std::string>()));
-  for (const auto& n : sensor["ignore_sources"]) v.ignore_sources.push_back(*base::Prefix::parse(n.as<std::string>()));
+  for (const auto& n : sensor["observed"])
+    v.observed.push_back(*base::Prefix::parse(n.as<std::string>()));
+  for (const auto& n : sensor["ignore_sources"])
+    v.ignore_sources.push_back(*base::Prefix::parse(n.as<std::string>()));
   return v;
 }
 
 // day -> summed sources (rows) of one port type and kind at one sensor.
-std::map<std::string, uint64_t> daily_sources(const test::Rows& rows, const std::string& proto, uint32_t port) {
+std::map<std::string, uint64_t> daily_sources(const test::Rows& rows, const std::string& proto,
+                                              uint32_t port) {
   std::map<std::string, uint64_t> out;
   for (const auto& [k, v] : rows)
-    if (std::get<1>(k) == proto && std::get<2>(k) == port && std::get<4>(k) == "probe") ++out[std::get<0>(k)];
+    if (std::get<1>(k) == proto && std::get<2>(k) == port && std::get<4>(k) == "probe")
+      ++out[std::get<0>(k)];
   return out;
 }
 
@@ -78,7 +83,8 @@ TEST_CASE("fleet.yaml describes ten sensors on documentation addresses", "[synth
     CHECK(s["id"].as<std::string>() == "s" + std::string(i < 9 ? "0" : "") + std::to_string(i + 1));
     for (const auto& a : s["observed"]) {
       const auto p = *base::Prefix::parse(a.as<std::string>());
-      CHECK(std::any_of(doc.begin(), doc.end(), [&](const base::Prefix& d) { return d.contains(p.address); }));
+      CHECK(std::any_of(doc.begin(), doc.end(),
+                        [&](const base::Prefix& d) { return d.contains(p.address); }));
       CHECK(addresses.insert(a.as<std::string>()).second);
     }
     CHECK(s["ignore_sources"][0].as<std::string>() == "10." + std::to_string(i + 1) + ".0.0/16");
@@ -86,18 +92,21 @@ TEST_CASE("fleet.yaml describes ten sensors on documentation addresses", "[synth
   }
 }
 
-TEST_CASE("every fleet sensor's truth matches an independent recount of its pcap", "[synth][fleet]") {
+TEST_CASE("every fleet sensor's truth matches an independent recount of its pcap",
+          "[synth][fleet]") {
   uint64_t tagged = 0, double_tagged = 0, v6_rows = 0;
   for (const auto& s : fleet().yaml["sensors"]) {
     const std::string id = s["id"].as<std::string>();
-    const auto r = test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s), "Asia/Tokyo");
+    const auto r =
+        test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s), "Asia/Tokyo");
     const auto& truth = fleet().truth.at(id);
     INFO(id << '\n' << test::describe_difference(truth, r.rows));
     CHECK(r.rows == truth);
     CHECK(r.undecodable == 0);
     CHECK(r.out_of_order == 0);
     // Frames that must not count are there, and the summary says how many.
-    const auto summary = nlohmann::json::parse(test::slurp(fleet().dir.file(s["summary"].as<std::string>())));
+    const auto summary =
+        nlohmann::json::parse(test::slurp(fleet().dir.file(s["summary"].as<std::string>())));
     CHECK(summary["packets_counted"] == r.counted);
     CHECK(summary["not_counted"]["other_destination"] == r.other_destination);
     CHECK(summary["not_counted"]["ignored_source"] == r.ignored);
@@ -122,9 +131,11 @@ TEST_CASE("every fleet sensor's truth matches an independent recount of its pcap
   CHECK(v6_rows > 100);
 }
 
-TEST_CASE("every local midnight of the month has packets in the second before and after", "[synth][fleet]") {
+TEST_CASE("every local midnight of the month has packets in the second before and after",
+          "[synth][fleet]") {
   const auto& s = fleet().yaml["sensors"][0];
-  const auto r = test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s), "Asia/Tokyo");
+  const auto r =
+      test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s), "Asia/Tokyo");
   for (int64_t m = kMonthStart + 86400; m < kMonthEnd; m += 86400) {
     const int64_t us = m * 1'000'000;
     const auto it = std::lower_bound(r.times_us.begin(), r.times_us.end(), us - 1'000'000);
@@ -206,7 +217,7 @@ TEST_CASE("fleet volumes and top ports are those of TALOT2 in July 2010", "[synt
   std::set<std::pair<std::string, uint32_t>> top;
   for (size_t i = 0; i < 10; ++i) top.insert(ranked[i].second);
   const std::set<std::pair<std::string, uint32_t>> reference = {
-      {"tcp", 445}, {"tcp", 1433}, {"tcp", 135}, {"icmp", 8},    {"tcp", 139},
+      {"tcp", 445}, {"tcp", 1433}, {"tcp", 135},  {"icmp", 8},   {"tcp", 139},
       {"tcp", 22},  {"tcp", 23},   {"tcp", 9415}, {"udp", 5060}, {"udp", 27649}};
   CHECK(top == reference);
   CHECK(ranked[0].second == std::pair<std::string, uint32_t>{"tcp", 445});
@@ -231,7 +242,8 @@ TEST_CASE("445/tcp comes from persistent worms and one-off sources alike", "[syn
   CHECK(one_off > total / 2);
 }
 
-TEST_CASE("tshark counts as many TCP SYN probes to a sensor as the truth", "[synth][fleet][tshark]") {
+TEST_CASE("tshark counts as many TCP SYN probes to a sensor as the truth",
+          "[synth][fleet][tshark]") {
   if (!std::filesystem::exists("/usr/bin/tshark")) {
     WARN("tshark is not installed; skipped");
     return;
@@ -240,16 +252,18 @@ TEST_CASE("tshark counts as many TCP SYN probes to a sensor as the truth", "[syn
   const std::string address = s["address"].as<std::string>();
   // DESIGN 8's flag rule, minus what the sensor config excludes (the
   // management network); !icmp keeps quoted headers inside ICMP errors out.
-  const std::string filter = "ip.dst==" + address +
-                             " && tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.flags.reset==0 && !icmp && !(ip.src==" +
-                             s["ignore_sources"][0].as<std::string>() + ")";
+  const std::string filter =
+      "ip.dst==" + address +
+      " && tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.flags.reset==0 && !icmp && !(ip.src==" +
+      s["ignore_sources"][0].as<std::string>() + ")";
   const auto [status, out] = test::run("tshark -n -o ip.defragment:FALSE -r " +
-                                       fleet().dir.file(s["pcap"].as<std::string>()) + " -Y '" + filter +
-                                       "' 2>/dev/null | wc -l");
+                                       fleet().dir.file(s["pcap"].as<std::string>()) + " -Y '" +
+                                       filter + "' 2>/dev/null | wc -l");
   REQUIRE(status == 0);
   uint64_t expected = 0;
   for (const auto& [k, v] : fleet().truth.at(s["id"].as<std::string>()))
-    if (std::get<1>(k) == "tcp" && std::get<4>(k) == "probe" && std::get<3>(k).find(':') == std::string::npos)
+    if (std::get<1>(k) == "tcp" && std::get<4>(k) == "probe" &&
+        std::get<3>(k).find(':') == std::string::npos)
       expected += v.accesses;
   CHECK(expected > 5000);
   CHECK(std::stoull(out) == expected);
@@ -267,7 +281,8 @@ TEST_CASE("a fleet is the same for a seed and differs for another", "[synth][fle
   o.out_dir = c.path();
   o.seed = 7;
   run_fleet(o);
-  for (const char* f : {"s01.pcap", "s02.pcap", "s01.truth.csv", "fleet.yaml", "fleet.summary.json"})
+  for (const char* f :
+       {"s01.pcap", "s02.pcap", "s01.truth.csv", "fleet.yaml", "fleet.summary.json"})
     CHECK(test::slurp(a.file(f)) == test::slurp(b.file(f)));
   CHECK(test::slurp(a.file("s01.pcap")) != test::slurp(c.file("s01.pcap")));
 }

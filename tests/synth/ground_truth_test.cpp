@@ -9,7 +9,9 @@ using namespace teiten::synth;
 
 namespace {
 
-base::IpAddress ip(const char* text) { return *base::IpAddress::parse(text); }
+base::IpAddress ip(const char* text) {
+  return *base::IpAddress::parse(text);
+}
 
 PacketSpec tcp(uint8_t flags, uint16_t sport, uint16_t dport) {
   PacketSpec s;
@@ -50,7 +52,8 @@ TEST_CASE("tcp flags decide probe, backscatter and other as DESIGN section 1 say
   CHECK(classify(tcp(fin | psh | urg, 51000, 80)) == Classification{Proto::tcp, 80, Kind::other});
 }
 
-TEST_CASE("udp from a reflection port to a high port is backscatter, otherwise a probe", "[synth]") {
+TEST_CASE("udp from a reflection port to a high port is backscatter, otherwise a probe",
+          "[synth]") {
   CHECK(classify(udp(53, 40000)) == Classification{Proto::udp, 53, Kind::backscatter});
   CHECK(classify(udp(11211, 1024)) == Classification{Proto::udp, 11211, Kind::backscatter});
   CHECK(classify(udp(53, 1023)) == Classification{Proto::udp, 1023, Kind::probe});
@@ -67,7 +70,8 @@ TEST_CASE("udp from a reflection port to a high port is backscatter, otherwise a
 
 TEST_CASE("icmp types map to kinds and the type is the port", "[synth]") {
   for (uint8_t t : {8, 13, 15, 17}) CHECK(classify(icmp(t)).kind == Kind::probe);
-  for (uint8_t t : {0, 3, 4, 5, 11, 12, 14, 16, 18}) CHECK(classify(icmp(t)).kind == Kind::backscatter);
+  for (uint8_t t : {0, 3, 4, 5, 11, 12, 14, 16, 18})
+    CHECK(classify(icmp(t)).kind == Kind::backscatter);
   for (uint8_t t : {9, 10, 30}) CHECK(classify(icmp(t)).kind == Kind::other);
   PacketSpec quoting = icmp(3);
   quoting.quoted = Transport::udp;  // an error quoting UDP is ICMP backscatter, not a UDP access
@@ -82,8 +86,10 @@ TEST_CASE("icmp types map to kinds and the type is the port", "[synth]") {
   CHECK(classify(gre) == Classification{Proto::ip, 47, Kind::other});
 }
 
-TEST_CASE("the truth counts only observed destinations from sources that are not ignored or own", "[synth]") {
-  SensorView view{{Net{ip("192.0.2.10"), 32}, Net{ip("2001:db8::10"), 128}}, {Net{ip("10.1.0.0"), 16}}};
+TEST_CASE("the truth counts only observed destinations from sources that are not ignored or own",
+          "[synth]") {
+  SensorView view{{Net{ip("192.0.2.10"), 32}, Net{ip("2001:db8::10"), 128}},
+                  {Net{ip("10.1.0.0"), 16}}};
   GroundTruth truth(view, "Asia/Tokyo");
   PacketSpec s = tcp(tcp_flag::syn, 40000, 445);
   s.sec = 1278601199;  // 2010-07-08 23:59:59 JST
@@ -132,7 +138,8 @@ TEST_CASE("the truth counts only observed destinations from sources that are not
   CHECK(j["days"][1]["probe"]["distinct_sources"] == 2);
 }
 
-TEST_CASE("truth rows are ordered by day, proto, port, source value with IPv4 first, kind", "[synth]") {
+TEST_CASE("truth rows are ordered by day, proto, port, source value with IPv4 first, kind",
+          "[synth]") {
   GroundTruth truth({}, "UTC");
   auto add = [&](const char* src, uint8_t flags, uint16_t sport, uint16_t dport) {
     PacketSpec s = tcp(flags, sport, dport);

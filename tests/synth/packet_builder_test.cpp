@@ -8,8 +8,12 @@ using namespace teiten::synth;
 
 namespace {
 
-base::IpAddress ip(const char* text) { return *base::IpAddress::parse(text); }
-uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+base::IpAddress ip(const char* text) {
+  return *base::IpAddress::parse(text);
+}
+uint16_t be16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
 
 // Test-local ones-complement sum; a correct checksum sums to 0xffff.
 uint32_t sum(const uint8_t* p, size_t n, uint32_t acc = 0) {
@@ -69,11 +73,11 @@ TEST_CASE("802.1ad and 802.1Q tags precede the IPv6 header and its extension cha
   CHECK((be16(&f[18]) & 0x0fff) == 203);
   CHECK(be16(&f[20]) == 0x86dd);
   const uint8_t* ip6 = &f[22];
-  CHECK(ip6[6] == 60);                         // -> destination options
-  CHECK(ip6[40] == 44);                        // -> fragment
-  CHECK(ip6[48] == 17);                        // -> UDP
-  CHECK((be16(ip6 + 50) >> 3) == 185);         // offset in 8-byte units
-  CHECK(be16(ip6 + 4) == 8 + 8 + 24);          // payload length covers the chain
+  CHECK(ip6[6] == 60);                  // -> destination options
+  CHECK(ip6[40] == 44);                 // -> fragment
+  CHECK(ip6[48] == 17);                 // -> UDP
+  CHECK((be16(ip6 + 50) >> 3) == 185);  // offset in 8-byte units
+  CHECK(be16(ip6 + 4) == 8 + 8 + 24);   // payload length covers the chain
   CHECK(n == 22 + 40 + 16 + 24);
 }
 

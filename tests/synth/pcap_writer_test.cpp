@@ -47,5 +47,6 @@ TEST_CASE("libpcap reads back what the pcap writer wrote, record by record", "[s
 }
 
 TEST_CASE("the pcap writer reports a file it cannot create", "[synth]") {
-  CHECK_THROWS_WITH(PcapWriter("/nonexistent-dir/x.pcap"), Catch::Contains("/nonexistent-dir/x.pcap"));
+  CHECK_THROWS_WITH(PcapWriter("/nonexistent-dir/x.pcap"),
+                    Catch::Contains("/nonexistent-dir/x.pcap"));
 }

@@ -16,7 +16,9 @@
 namespace teiten::synth::test {
 namespace {
 
-uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint16_t be16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
 
 struct Packet {
   base::IpAddress src, dst;
@@ -43,9 +45,12 @@ bool classify(Packet& p, uint8_t protocol, bool v6, const uint8_t* l4, size_t le
     const uint8_t f = l4[13];
     const bool syn = f & 0x02, ack = f & 0x10, rst = f & 0x04;
     p.proto = "tcp";
-    if (syn && !ack && !rst) p.kind = "probe", p.port = be16(l4 + 2), p.cls = v6 ? "syn6" : "syn4";
-    else if ((syn && ack) || rst) p.kind = "backscatter", p.port = be16(l4), p.cls = rst ? "rst" : "synack";
-    else p.kind = "other", p.port = be16(l4 + 2), p.cls = "ack";
+    if (syn && !ack && !rst)
+      p.kind = "probe", p.port = be16(l4 + 2), p.cls = v6 ? "syn6" : "syn4";
+    else if ((syn && ack) || rst)
+      p.kind = "backscatter", p.port = be16(l4), p.cls = rst ? "rst" : "synack";
+    else
+      p.kind = "other", p.port = be16(l4 + 2), p.cls = "ack";
     return true;
   }
   if (protocol == 17) {
@@ -53,8 +58,10 @@ bool classify(Packet& p, uint8_t protocol, bool v6, const uint8_t* l4, size_t le
     p.proto = "udp";
     p.cls = "udp";
     const uint16_t sport = be16(l4), dport = be16(l4 + 2);
-    if (reflection(sport) && dport >= 1024) p.kind = "backscatter", p.port = sport;
-    else p.kind = "probe", p.port = dport;
+    if (reflection(sport) && dport >= 1024)
+      p.kind = "backscatter", p.port = sport;
+    else
+      p.kind = "probe", p.port = dport;
     return true;
   }
   if ((protocol == 1 && !v6) || (protocol == 58 && v6)) {
@@ -64,10 +71,13 @@ bool classify(Packet& p, uint8_t protocol, bool v6, const uint8_t* l4, size_t le
     p.port = t;
     p.cls = (t == 8 || t == 128) ? "echo" : "icmp";
     if (!v6) {
-      if (t == 8 || t == 13 || t == 15 || t == 17) p.kind = "probe";
-      else if (t == 0 || t == 3 || t == 4 || t == 5 || t == 11 || t == 12 || t == 14 || t == 16 || t == 18)
+      if (t == 8 || t == 13 || t == 15 || t == 17)
+        p.kind = "probe";
+      else if (t == 0 || t == 3 || t == 4 || t == 5 || t == 11 || t == 12 || t == 14 || t == 16 ||
+               t == 18)
         p.kind = "backscatter";
-      else p.kind = "other";
+      else
+        p.kind = "other";
     } else {
       p.kind = t == 128 ? "probe" : ((t >= 1 && t <= 4) || t == 129) ? "backscatter" : "other";
     }
@@ -142,7 +152,8 @@ bool decode(const uint8_t* f, size_t n, Packet& p, Recount& r) {
 }  // namespace
 
 TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "teiten-synth-test-XXXXXX").string();
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "teiten-synth-test-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }
@@ -253,8 +264,10 @@ std::string describe_difference(const Rows& expected, const Rows& actual) {
   };
   for (const auto& [k, v] : expected) {
     auto it = actual.find(k);
-    if (it == actual.end()) show("missing", k, &v);
-    else if (!(it->second == v)) show("differs", k, &it->second);
+    if (it == actual.end())
+      show("missing", k, &v);
+    else if (!(it->second == v))
+      show("differs", k, &it->second);
   }
   for (const auto& [k, v] : actual)
     if (!expected.count(k)) show("extra", k, &v);

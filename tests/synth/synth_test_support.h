@@ -52,7 +52,8 @@ struct Recount {
   uint64_t frames_60 = 0, frames_74 = 0;  ///< frame lengths the benches promise
   int64_t first_sec = 0, last_sec = 0;
   std::vector<int64_t> times_us;  ///< every frame's time, in file order
-  std::map<std::string, uint64_t> classes;  ///< "syn4", "syn6", "udp", "echo", "synack", "rst", "ack", ...
+  std::map<std::string, uint64_t>
+      classes;  ///< "syn4", "syn6", "udp", "echo", "synack", "rst", "ack", ...
   int datalink = -1;
 };
 

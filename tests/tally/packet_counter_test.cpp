@@ -25,7 +25,8 @@ std::shared_ptr<tally::CountingRules> rules() {
 }
 
 void feed(tally::PacketCounter& c, int64_t ts, const Bytes& frame) {
-  c.count(ts, frame.data(), static_cast<uint32_t>(frame.size()), static_cast<uint32_t>(frame.size()));
+  c.count(ts, frame.data(), static_cast<uint32_t>(frame.size()),
+          static_cast<uint32_t>(frame.size()));
 }
 
 Bytes syn(uint32_t src, uint32_t dst, uint16_t port) {
@@ -58,22 +59,22 @@ TEST_CASE("a source counts once per day, port type and kind; accesses count ever
 
 TEST_CASE("every packet lands in exactly one category", "[tally]") {
   tally::PacketCounter c(packet::dlt::ethernet, "UTC", rules());
-  feed(c, 100, syn(kScanner, kObserved, 445));                       // counted
-  feed(c, 100, syn(kScanner, kOther, 445));                          // not observed
-  feed(c, 100, syn(kObserved, kObserved, 445));                      // own source
+  feed(c, 100, syn(kScanner, kObserved, 445));   // counted
+  feed(c, 100, syn(kScanner, kOther, 445));      // not observed
+  feed(c, 100, syn(kObserved, kObserved, 445));  // own source
   feed(c, 100, ether(0x0800, ipv4(kObserved, kScanner, 6, tcp(445, 1, SYN | ACK))));  // own reply
-  feed(c, 100, syn(0x0A000001, kObserved, 22));                      // ignored source
-  feed(c, 100, syn(0xCB007105, kObserved, 7450));                    // collector
-  feed(c, 100, ether(0x0806, Bytes(28)));                            // non-IP
+  feed(c, 100, syn(0x0A000001, kObserved, 22));    // ignored source
+  feed(c, 100, syn(0xCB007105, kObserved, 7450));  // collector
+  feed(c, 100, ether(0x0806, Bytes(28)));          // non-IP
   Bytes cut = syn(kScanner, kObserved, 445);
   cut.resize(14 + 20 + 10);
-  feed(c, 100, cut);                                                 // malformed
+  feed(c, 100, cut);  // malformed
   Bytes cut_other = syn(kScanner, kOther, 445);
   cut_other.resize(14 + 20 + 10);
-  feed(c, 100, cut_other);                                           // not ours: ignored
+  feed(c, 100, cut_other);  // not ours: ignored
   Bytes bad_version = syn(kScanner, kObserved, 445);
   bad_version[14] = 0x75;
-  feed(c, 100, bad_version);                                         // malformed
+  feed(c, 100, bad_version);  // malformed
 
   const auto& s = c.delta().days.at(0);
   CHECK(s.packets == 10);
@@ -110,7 +111,8 @@ TEST_CASE("a live sensor without addresses counts nothing until rules change", "
 
 TEST_CASE("IPv6 sources are rows of their own", "[tally]") {
   tally::PacketCounter c(packet::dlt::ethernet, "UTC", rules());
-  Bytes s6 = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}), d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
+  Bytes s6 = ip6({0x2001, 0xdb8, 0xffff, 0, 0, 0, 0, 7}),
+        d6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10});
   feed(c, 100, ether(0x86DD, ipv6(s6, d6, 58, icmp(128))));
   feed(c, 101, ether(0x86DD, ipv6(s6, d6, 58, icmp(128))));
   auto rows = c.delta().rows.sorted_rows();

@@ -1,7 +1,7 @@
 #include "common/wire/frame.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
 #include <random>
