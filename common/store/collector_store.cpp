@@ -113,3 +113,24 @@ std::vector<SensorRecord> CollectorStore::sensors() {
 }
 
 }  // namespace teiten::store
+
+namespace teiten::store {
+
+std::map<std::string, CollectorStore::Freshness> CollectorStore::freshness(base::Day today) {
+  std::map<std::string, Freshness> out;
+  auto st = db_.prepare(
+      "SELECT n.name, max(s.last_packet) FROM day_stats s JOIN sensors n ON n.id = s.sensor"
+      " GROUP BY n.name");
+  while (st.step())
+    if (!st.column_is_null(1)) out[st.column_text(0)].last_packet = st.column_int64(1);
+  auto cov = db_.prepare("SELECT sensor, coverage_seconds, packets FROM coverage WHERE day = ?");
+  cov.bind(1, base::format_day(today));
+  while (cov.step()) {
+    auto& f = out[cov.column_text(0)];
+    f.coverage_today = cov.column_int64(1);
+    f.packets_today = static_cast<uint64_t>(cov.column_int64(2));
+  }
+  return out;
+}
+
+}  // namespace teiten::store

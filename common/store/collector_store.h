@@ -49,6 +49,14 @@ class CollectorStore {
   /// Notes a sensor's connection (for status), in its own transaction.
   void touch_sensor(const std::string& sensor, int64_t now);
   std::vector<SensorRecord> sensors();
+
+  struct Freshness {
+    std::optional<int64_t> last_packet;  ///< newest packet time the sensor reported
+    int64_t coverage_today = 0;          ///< coverage seconds of `today`
+    uint64_t packets_today = 0;
+  };
+  /// Per sensor name: how current its data is.
+  std::map<std::string, Freshness> freshness(base::Day today);
   Database& database() { return db_; }
 
  private:

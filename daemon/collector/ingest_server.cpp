@@ -59,6 +59,23 @@ void IngestServer::start() {
   accept();
 }
 
+void IngestServer::reconfigure(const config::CollectorConfig& config) {
+  auto listen = config_.listen;
+  config_ = config;
+  config_.listen.address = listen.address;
+  config_.listen.host = listen.host;
+  config_.listen.port = listen.port;
+  config_.listen.ca = listen.ca;
+  config_.listen.cert = listen.cert;
+  config_.listen.key = listen.key;
+  allowlist_ = std::set<std::string>(config.sensors.begin(), config.sensors.end());
+  // Sensors no longer allowlisted lose their connections now, not at their next batch.
+  auto open = sessions_;
+  for (const auto& s : open)
+    if (!s->sensor_id().empty() && !allowlisted(s->sensor_id()))
+      s->close("removed from the sensors list");
+}
+
 void IngestServer::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
     if (stopping_) return;

@@ -34,6 +34,9 @@ class IngestServer {
   ~IngestServer();
 
   void start();
+  /// Applies a reloaded configuration's allowlist and limits to new
+  /// connections and requests (the listen address and TLS files stay).
+  void reconfigure(const config::CollectorConfig& config);
   /// Stops accepting and closes every session.
   void stop();
   uint16_t port() const;

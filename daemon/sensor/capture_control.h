@@ -1,25 +1,39 @@
 // CaptureControl — how other threads talk to the capture thread without
-// locks on its hot path: flags it polls between libpcap dispatches, and a
-// slot for new counting rules. Thread-safe.
+// locks on its hot path: flags it polls between libpcap dispatches, a slot
+// for new counting rules, and the limits a reload may change. Thread-safe.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "common/tally/packet_counter.h"
 
 namespace teiten::sensor {
 
+/// Called on the store thread once a requested flush is committed (or failed).
+using FlushDone = std::function<void(bool committed, const std::string& error)>;
+
 class CaptureControl {
  public:
   /// Asks for a flush at the next dispatch boundary; wakes a blocked capture.
-  void request_flush() {
+  /// `done`, when given, runs after that flush's commit.
+  void request_flush(FlushDone done = nullptr) {
+    if (done) {
+      std::lock_guard lock(mutex_);
+      waiters_.push_back(std::move(done));
+    }
     flush_.store(true, std::memory_order_relaxed);
     wake();
   }
   bool take_flush_request() { return flush_.exchange(false, std::memory_order_relaxed); }
+  /// Callbacks of the flush requests answered by the flush about to happen.
+  std::vector<FlushDone> take_flush_waiters() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(waiters_, {});
+  }
 
   /// Stops the capture loop soon; wakes a blocked libpcap call when a waker is set.
   void request_stop() {
@@ -31,7 +45,6 @@ class CaptureControl {
     std::lock_guard lock(mutex_);
     waker_ = std::move(waker);
   }
-
   void wake() {
     std::lock_guard lock(mutex_);
     if (waker_) waker_();
@@ -54,12 +67,17 @@ class CaptureControl {
     return std::move(pending_);
   }
 
+  void set_max_rows(size_t rows) { max_rows_.store(rows, std::memory_order_relaxed); }
+  size_t max_rows() const { return max_rows_.load(std::memory_order_relaxed); }
+
  private:
   std::atomic<bool> flush_{false};
   std::atomic<bool> stop_{false};
   std::atomic<bool> rules_changed_{false};
+  std::atomic<size_t> max_rows_{4'000'000};
   std::mutex mutex_;
   std::shared_ptr<const tally::CountingRules> pending_;
+  std::vector<FlushDone> waiters_;
   std::function<void()> waker_;
 };
 

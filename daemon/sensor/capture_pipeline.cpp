@@ -1,21 +1,59 @@
 #include "daemon/sensor/capture_pipeline.h"
 
 namespace teiten::sensor {
+namespace {
+
+int64_t steady_ms(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
 
 CapturePipeline::CapturePipeline(tally::PacketCounter& counter, CaptureControl& control,
-                                 StoreWorker& store, size_t max_rows_in_memory)
-    : counter_(counter), control_(control), store_(store), max_rows_(max_rows_in_memory) {}
+                                 StoreWorker& store)
+    : counter_(counter), control_(control), store_(store) {
+  heartbeat_ms_ = steady_ms(std::chrono::steady_clock::now());
+}
 
 void CapturePipeline::between_batches() {
+  auto now = std::chrono::steady_clock::now();
+  heartbeat_ms_.store(steady_ms(now), std::memory_order_relaxed);
   if (auto rules = control_.take_rules()) counter_.set_rules(std::move(rules));
-  bool full = counter_.delta().rows.rows() >= max_rows_;
-  if (control_.take_flush_request() || full) flush();
+  bool full = counter_.delta().rows.rows() >= control_.max_rows();
+  if (control_.take_flush_request() || full) {
+    flush();
+  } else if (now >= next_publish_) {
+    publish();
+  }
 }
 
 void CapturePipeline::flush() {
   if (accountant_) accountant_(counter_);
+  auto waiters = control_.take_flush_waiters();
   auto delta = counter_.take();
-  if (!delta.empty()) store_.submit(std::move(delta));
+  for (const auto& [day, stats] : delta.days) flushed_.merge(stats);
+  if (!delta.empty() || !waiters.empty()) store_.submit(std::move(delta), std::move(waiters));
+  publish();
+}
+
+void CapturePipeline::publish() {
+  // The copy is small (a few days of counters) and happens about once a second.
+  CaptureSnapshot s;
+  s.packets = counter_.total_packets();
+  s.since_start = flushed_;
+  s.unflushed = counter_.delta().days;
+  for (const auto& [day, stats] : s.unflushed) s.since_start.merge(stats);
+  s.rows_in_memory = counter_.delta().rows.rows();
+  s.bytes_in_memory = counter_.delta().rows.memory_bytes();
+  s.link_type = counter_.link_type();
+  next_publish_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = std::move(s);
+}
+
+CaptureSnapshot CapturePipeline::snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
 }
 
 }  // namespace teiten::sensor

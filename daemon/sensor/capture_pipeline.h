@@ -1,13 +1,18 @@
 // CapturePipeline — the capture thread's side of the sensor: the packet
 // counter, and what happens between libpcap dispatches (new rules, flushes
-// on request or when the tally grows past its limit). Everything here runs
-// on the capture thread; other threads reach it only through CaptureControl.
+// on request or when the tally grows past its limit, a snapshot for status
+// about once a second). Everything here runs on the capture thread; other
+// threads reach it only through CaptureControl and snapshot().
 #pragma once
 
 #include <pcap/pcap.h>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "common/tally/packet_counter.h"
 #include "daemon/sensor/capture_control.h"
@@ -15,13 +20,23 @@
 
 namespace teiten::sensor {
 
+/// What status shows of the capture thread's state; published about once
+/// a second and at every flush.
+struct CaptureSnapshot {
+  uint64_t packets = 0;                            ///< frames seen since start
+  tally::DayStats since_start;                     ///< every day merged, flushed or not
+  std::map<base::Day, tally::DayStats> unflushed;  ///< per day, not yet committed
+  uint64_t rows_in_memory = 0;
+  uint64_t bytes_in_memory = 0;
+  int link_type = -1;
+};
+
 class CapturePipeline {
  public:
   /// Called before each flush to add coverage and drop counters (live capture).
   using Accountant = std::function<void(tally::PacketCounter&)>;
 
-  CapturePipeline(tally::PacketCounter& counter, CaptureControl& control, StoreWorker& store,
-                  size_t max_rows_in_memory);
+  CapturePipeline(tally::PacketCounter& counter, CaptureControl& control, StoreWorker& store);
 
   void set_accountant(Accountant a) { accountant_ = std::move(a); }
   tally::PacketCounter& counter() { return counter_; }
@@ -42,17 +57,28 @@ class CapturePipeline {
   }
   u_char* callback_arg() { return reinterpret_cast<u_char*>(&counter_); }
 
-  /// Between dispatches: applies new rules, flushes when asked or full.
+  /// Between dispatches: applies new rules, flushes when asked or full,
+  /// publishes the snapshot when it is due.
   void between_batches();
   /// Hands everything counted so far to the store thread.
   void flush();
 
+  CaptureSnapshot snapshot() const;
+  /// Steady-clock milliseconds of the last return from libpcap (watchdog).
+  int64_t heartbeat_ms() const { return heartbeat_ms_.load(std::memory_order_relaxed); }
+
  private:
+  void publish();
+
   tally::PacketCounter& counter_;
   CaptureControl& control_;
   StoreWorker& store_;
-  size_t max_rows_;
   Accountant accountant_;
+  tally::DayStats flushed_;  // merged stats of everything handed to the store
+  std::chrono::steady_clock::time_point next_publish_{};
+  std::atomic<int64_t> heartbeat_ms_{0};
+  mutable std::mutex snapshot_mutex_;
+  CaptureSnapshot snapshot_;
 };
 
 }  // namespace teiten::sensor

@@ -1,13 +1,18 @@
 // teiten-sensor: the capture daemon of one sensor host.
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "common/process/exit_codes.h"
+#include "daemon/sensor/sensor_counters.h"
 #include "daemon/sensor/sensor_daemon.h"
 
 int main(int argc, char** argv) {
   teiten::sensor::SensorOptions options;
   CLI::App app{"teiten-sensor: counts unsolicited packets into a local database"};
-  app.add_option("-c,--config", options.config_path, "configuration file")->required();
+  bool markdown = false;
+  auto* markdown_flag =
+      app.add_flag("--counters-markdown", markdown, "print the counter table (docs) and exit");
+  app.add_option("-c,--config", options.config_path, "configuration file")->excludes(markdown_flag);
   app.add_flag("-t,--test", options.check_only, "check the configuration and exit");
   app.add_option("--read", options.read_files, "replay capture files (pcap, pcapng) and exit");
   app.add_option("--ship-timeout", options.ship_timeout_seconds,
@@ -18,6 +23,15 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : teiten::process::kExitConfig;
+  }
+  if (markdown) {
+    std::cout << teiten::process::counters_markdown("teiten-sensor",
+                                                    teiten::sensor::sensor_counters());
+    return 0;
+  }
+  if (options.config_path.empty()) {
+    std::cerr << "teiten-sensor: -c/--config is required\n";
+    return teiten::process::kExitConfig;
   }
   return teiten::sensor::SensorDaemon(options).run();
 }

@@ -1,27 +1,22 @@
 #include "daemon/sensor/sensor_daemon.h"
 
 #include <pcap/pcap.h>
+#include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <future>
 #include <iostream>
-#include <thread>
 
 #include "common/base/wall_clock.h"
+#include "common/config/config_hash.h"
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
-#include "common/store/sensor_store.h"
+#include "common/process/privileges.h"
 #include "common/wire/batch_codec.h"
-#include "daemon/sensor/capture_pipeline.h"
 #include "daemon/sensor/counting_rules.h"
 #include "daemon/sensor/interface_addresses.h"
-#include "daemon/sensor/live_capture.h"
 #include "daemon/sensor/offline_reader.h"
-#include "daemon/sensor/shipper.h"
-#include "daemon/sensor/store_worker.h"
 
 namespace teiten::sensor {
 namespace asio = boost::asio;
@@ -32,6 +27,9 @@ namespace {
 // Read mode may pause reading while the store catches up; two deltas in
 // flight keep both threads busy without holding more memory than that.
 constexpr size_t kReadModeMaxQueued = 2;
+// A stopping live sensor waits this long for its last batches to be
+// acknowledged; what is left goes out after the restart.
+constexpr auto kStopShipWait = std::chrono::seconds(5);
 
 // Batches are frozen with the delta they carry, in the same transaction.
 StoreWorker::Freezer make_freezer(size_t batch_rows) {
@@ -41,16 +39,6 @@ StoreWorker::Freezer make_freezer(size_t batch_rows) {
       out.push_back({0, base::unix_now(), body.rows, body.min_day, std::move(body.bytes)});
     return out;
   };
-}
-
-// One line per flush interval: is shipping keeping up?
-void log_shipping(spdlog::logger& log, const ShipperStatus& s) {
-  int64_t now = base::unix_now();
-  auto age = [now](const std::optional<int64_t>& t) { return t ? now - *t : -1; };
-  log.info(
-      "shipping state={} queue_batches={} queue_rows={} oldest_unacked_age_s={} "
-      "last_ack_age_s={} last_error=\"{}\"",
-      s.state, s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack), s.last_error);
 }
 
 // Waits until every batch is acknowledged or the deadline passes.
@@ -64,60 +52,32 @@ bool wait_for_outbox(StoreWorker& store, std::chrono::steady_clock::time_point d
 
 }  // namespace
 
-// Everything that lives while the daemon serves, torn down in reverse order.
-struct SensorDaemon::Runtime {
-  asio::io_context io;
-  asio::signal_set signals{io, SIGINT, SIGTERM};
-  asio::steady_timer flush_timer{io};
-  asio::steady_timer address_timer{io};
-  CaptureControl control;
-  std::unique_ptr<LiveCapture> live;
-  std::unique_ptr<StoreWorker> store;
-  std::unique_ptr<Shipper> shipper;
-  std::vector<base::Prefix> interface_addrs;
-  std::vector<base::Prefix> collector_addrs;
-  std::thread io_thread;
-
-  /// Stops the shipper on its own thread, then the io thread.
-  void stop_io() {
-    if (shipper && io_thread.joinable()) {
-      std::promise<void> done;
-      asio::post(io, [this, &done] {
-        shipper->stop();
-        done.set_value();
-      });
-      done.get_future().wait();
-    }
-    io.stop();
-    if (io_thread.joinable()) io_thread.join();
-  }
-  ~Runtime() {
-    stop_io();
-    // Work the shipper queued on the store thread runs while it still exists.
-    if (store) store->stop();
-  }
-};
-
 SensorDaemon::SensorDaemon(SensorOptions options)
     : options_(std::move(options)),
       mode_(options_.read_files.empty() ? config::SensorMode::live : config::SensorMode::read) {}
 
-SensorDaemon::~SensorDaemon() = default;
+SensorDaemon::~SensorDaemon() {
+  stop_io();
+  // Work the shipper queued on the store thread runs while it still exists.
+  if (store_) store_->stop();
+}
 
 int SensorDaemon::run() {
-  config::SensorConfig config;
   try {
-    config = config::load_sensor_config(options_.config_path, mode_);
+    config_ = std::make_shared<config::SensorConfig>(
+        config::load_sensor_config(options_.config_path, mode_));
   } catch (const config::ConfigErrors& e) {
     for (const auto& err : e.errors()) std::cerr << err.to_string() << "\n";
     return kExitConfig;
   }
-  if (options_.check_only) return check(config);
-  set_log_level(config.log.level);
+  if (options_.check_only) return check(*config_);
+  set_log_level(config_->log.level);
   try {
-    return serve(config);
+    return serve();
   } catch (const std::exception& e) {
     logger("sensor")->critical("fatal error=\"{}\"", e.what());
+    std::cerr << "teiten-sensor: " << e.what() << "\n";
+    notifier_.stopping(std::string("failed: ") + e.what());
     return kExitFailure;
   }
 }
@@ -130,117 +90,228 @@ int SensorDaemon::check(const config::SensorConfig& config) {
   return kExitOk;
 }
 
-int SensorDaemon::serve(const config::SensorConfig& config) {
-  auto log = logger("sensor");
-  rt_ = std::make_unique<Runtime>();
-  Runtime& rt = *rt_;
-  bool live = mode_ == config::SensorMode::live;
+int SensorDaemon::serve() {
+  started_at_ = reloaded_at_ = base::unix_now();
+  config_hash_ = config::file_sha256(config_->file);
+  open();
+  start_io();
+  notifier_.ready(status_line());
+  return finish(capture());
+}
 
+void SensorDaemon::open() {
+  auto log = logger("sensor");
+  const auto& config = *config_;
   // The capture opens first: it is the one step that needs privileges.
   int link_type = DLT_EN10MB;
-  if (live) {
-    rt.live = std::make_unique<LiveCapture>(config.capture);
-    link_type = rt.live->link_type();
-    rt.interface_addrs = interface_addresses(config.capture.interface);
+  if (live()) {
+    live_ = std::make_unique<LiveCapture>(config.capture);
+    link_type = live_->link_type();
+    interface_addrs_ = interface_addresses(config.capture.interface);
   }
-  if (config.collector.enabled) rt.collector_addrs = resolve_host(config.collector.host);
+  auto dropped = drop_privileges(
+      config.process.user, config.process.group,
+      live() ? std::vector<std::string>{"cap_net_raw"} : std::vector<std::string>{});
+  if (dropped.dropped)
+    log->info("privileges_dropped user={} uid={} gid={} kept={}", config.process.user, dropped.uid,
+              dropped.gid, live() ? "cap_net_raw" : "none");
+  else if (geteuid() == 0)
+    log->warn("running_as_root hint=set_process.user_or_run_under_systemd");
+  if (config.collector.enabled) collector_addrs_ = resolve_host(config.collector.host);
 
-  auto store = std::make_unique<store::SensorStore>(config.storage.path, config.sensor.id,
-                                                    config.sensor.timezone);
+  auto db = std::make_unique<store::SensorStore>(config.storage.path, config.sensor.id,
+                                                 config.sensor.timezone);
   log->info("start sensor={} mode={} database={} database_id={} timezone={}", config.sensor.id,
-            live ? "live" : "read", store->path(), store->database_id(), config.sensor.timezone);
-  rt.store = std::make_unique<StoreWorker>(std::move(store), live ? 0 : kReadModeMaxQueued);
+            live() ? "live" : "read", db->path(), db->database_id(), config.sensor.timezone);
+  store_ = std::make_unique<StoreWorker>(std::move(db), live() ? 0 : kReadModeMaxQueued);
   if (config.collector.enabled) {
-    rt.store->set_freezer(make_freezer(config.collector.batch_rows));
-    rt.shipper = std::make_unique<Shipper>(rt.io, *rt.store, config, rt.store->database_id());
-    rt.store->set_commit_hook([&rt] { rt.shipper->kick(); });
-    asio::post(rt.io, [&rt] { rt.shipper->start(); });
+    store_->set_freezer(make_freezer(config.collector.batch_rows));
+    shipper_ = std::make_unique<Shipper>(io_, *store_, config, store_->database_id());
+    store_->set_commit_hook([this] { shipper_->kick(); });
   }
 
-  auto rules = build_rules(config, mode_, rt.interface_addrs, rt.collector_addrs);
-  if (live && config.capture.observed.empty() && rt.interface_addrs.empty())
+  auto rules = build_rules(config, mode_, interface_addrs_, collector_addrs_);
+  if (live() && config.capture.observed.empty() && interface_addrs_.empty())
     log->warn("no_observed_addresses interface={} effect=nothing_counted_until_addresses_appear",
               config.capture.interface);
-  tally::PacketCounter counter(link_type, config.sensor.timezone, rules);
-  CapturePipeline pipeline(counter, rt.control, *rt.store, config.storage.max_rows_in_memory);
-  if (rt.live) pipeline.set_accountant([&rt](tally::PacketCounter& c) { rt.live->account(c); });
+  counter_ = std::make_unique<tally::PacketCounter>(link_type, config.sensor.timezone, rules);
+  pipeline_ = std::make_unique<CapturePipeline>(*counter_, control_, *store_);
+  control_.set_max_rows(config.storage.max_rows_in_memory);
+  if (live_) pipeline_->set_accountant([this](tally::PacketCounter& c) { live_->account(c); });
 
-  rt.signals.async_wait([&rt, log](const boost::system::error_code& ec, int sig) {
+  // --read runs a control socket only when one is configured explicitly.
+  if (live() || config.marks.positions.count("control.socket")) {
+    register_commands();
+    control_server_ = std::make_unique<ctl::ControlServer>(
+        io_, registry_, ctl::ControlServerOptions{config.control.socket});
+    control_server_->start();
+    log->info("control_socket path={}", config.control.socket);
+  }
+}
+
+void SensorDaemon::start_io() {
+  auto log = logger("sensor");
+  stop_signals_.async_wait([this, log](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log->info("signal name={} action=stop", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    rt.control.request_stop();
+    notifier_.stopping("stopping: flushing and shipping");
+    control_.request_stop();
   });
-  std::function<void()> arm_flush = [&rt, &arm_flush, log,
-                                     interval = config.storage.flush_interval] {
-    rt.flush_timer.expires_after(interval);
-    rt.flush_timer.async_wait([&rt, &arm_flush, log](const boost::system::error_code& ec) {
-      if (ec) return;
-      rt.control.request_flush();
-      if (rt.shipper) log_shipping(*log, rt.shipper->status());
-      arm_flush();
-    });
-  };
-  arm_flush();
-  std::function<void()> arm_addresses = [&, mode = mode_] {
-    rt.address_timer.expires_after(config.capture.address_poll);
-    rt.address_timer.async_wait([&, mode](const boost::system::error_code& ec) {
-      if (ec) return;
-      auto now = interface_addresses(config.capture.interface);
-      if (now != rt.interface_addrs) {
-        log->info("observed_addresses_changed interface={} count={}", config.capture.interface,
-                  now.size());
-        rt.interface_addrs = now;
-        rt.control.set_rules(build_rules(config, mode, rt.interface_addrs, rt.collector_addrs));
-      }
-      arm_addresses();
-    });
-  };
-  if (live && config.capture.observed.empty()) arm_addresses();
-  rt.io_thread = std::thread([&rt] { rt.io.run(); });
+  arm_hup();
+  arm_flush_timer();
+  if (live() && config_->capture.observed.empty()) arm_address_timer();
+  if (live()) arm_housekeeping_timer();
+  if (auto interval = Notifier::watchdog_interval()) arm_watchdog_timer(*interval);
+  if (shipper_) asio::post(io_, [this] { shipper_->start(); });
+  io_thread_ = std::thread([this] { io_.run(); });
+}
 
+void SensorDaemon::arm_hup() {
+  hup_signal_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    notifier_.reloading();
+    reload("SIGHUP");
+    notifier_.ready(status_line());
+    arm_hup();
+  });
+}
+
+void SensorDaemon::arm_flush_timer() {
+  flush_timer_.expires_after(config_->storage.flush_interval);
+  flush_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    control_.request_flush();
+    if (shipper_) {
+      auto s = shipper_->status();
+      int64_t now = base::unix_now();
+      auto age = [now](const std::optional<int64_t>& t) { return t ? now - *t : -1; };
+      logger("shipper")->info(
+          "shipping state={} queue_batches={} queue_rows={} oldest_unacked_age_s={} "
+          "last_ack_age_s={} last_error=\"{}\"",
+          s.state, s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack),
+          s.last_error);
+    }
+    notifier_.status(status_line());
+    arm_flush_timer();
+  });
+}
+
+void SensorDaemon::arm_address_timer() {
+  address_timer_.expires_after(config_->capture.address_poll);
+  address_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto now = interface_addresses(config_->capture.interface);
+    if (now != interface_addrs_) {
+      logger("sensor")->info("observed_addresses_changed interface={} count={}",
+                             config_->capture.interface, now.size());
+      interface_addrs_ = now;
+      control_.set_rules(build_rules(*config_, mode_, interface_addrs_, collector_addrs_));
+    }
+    arm_address_timer();
+  });
+}
+
+void SensorDaemon::arm_watchdog_timer(std::chrono::microseconds interval) {
+  // Pets the watchdog only while the capture loop keeps coming back from
+  // libpcap; a wake-up each period keeps a quiet interface from looking hung.
+  watchdog_timer_.expires_after(interval / 2);
+  watchdog_timer_.async_wait([this, interval](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count();
+    auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() / 2;
+    if (now_ms - pipeline_->heartbeat_ms() <= limit)
+      notifier_.watchdog();
+    else
+      logger("sensor")->error("watchdog_withheld capture_loop_silent_ms={}",
+                              now_ms - pipeline_->heartbeat_ms());
+    control_.wake();
+    arm_watchdog_timer(interval);
+  });
+}
+
+void SensorDaemon::arm_housekeeping_timer() {
+  // Retention: rows older than storage.retention go once acknowledged.
+  housekeeping_timer_.expires_after(std::chrono::hours(1));
+  housekeeping_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    base::DayClock clock(config_->sensor.timezone);
+    auto days =
+        std::chrono::duration_cast<std::chrono::hours>(config_->storage.retention).count() / 24;
+    base::Day before = base::today(clock) - static_cast<base::Day>(days);
+    store_->post([before](store::SensorStore& s) {
+      try {
+        if (auto n = s.prune(before))
+          logger("store")->info("pruned rows={} before_day={}", n, before);
+      } catch (const std::exception& e) {
+        logger("store")->error("prune_failed error=\"{}\"", e.what());
+      }
+    });
+    arm_housekeeping_timer();
+  });
+}
+
+int SensorDaemon::capture() {
+  auto log = logger("sensor");
+  if (live()) {
+    live_->run(*pipeline_);
+    return kExitOk;
+  }
   int code = kExitOk;
-  if (live) {
-    rt.live->run(pipeline);
-  } else {
-    for (const auto& file : options_.read_files) {
-      if (rt.control.stop_requested()) {
-        log->error("read_skipped file={} reason=stopped", file);
-        code = kExitInputIncomplete;
-        continue;
-      }
-      auto outcome = read_capture_file(file, pipeline);
-      if (!outcome.complete) {
-        log->error("read_incomplete error=\"{}\"", outcome.error);
-        std::cerr << "teiten-sensor: " << outcome.error << "\n";
-        code = kExitInputIncomplete;
-      }
+  for (const auto& file : options_.read_files) {
+    if (control_.stop_requested()) {
+      log->error("read_skipped file={} reason=stopped", file);
+      code = kExitInputIncomplete;
+      continue;
+    }
+    auto outcome = read_capture_file(file, *pipeline_);
+    if (!outcome.complete) {
+      log->error("read_incomplete error=\"{}\"", outcome.error);
+      std::cerr << "teiten-sensor: " << outcome.error << "\n";
+      code = kExitInputIncomplete;
     }
   }
+  return code;
+}
 
-  pipeline.flush();
-  rt.store->drain();
-  auto stats = rt.store->stats();
+int SensorDaemon::finish(int code) {
+  auto log = logger("sensor");
+  pipeline_->flush();
+  store_->drain();
+  auto stats = store_->stats();
   if (stats.retained_rows > 0 || !stats.last_error.empty()) {
-    rt.stop_io();
+    stop_io();
     log->critical("stop_with_unstored_rows rows={} error=\"{}\"", stats.retained_rows,
                   stats.last_error);
     return kExitFailure;
   }
-  if (rt.shipper) {
-    // --read waits as long as asked; a stopping live sensor briefly, since
-    // what is left goes out after the restart anyway.
-    auto wait =
-        live ? std::chrono::seconds(5) : std::chrono::seconds(options_.ship_timeout_seconds);
-    if (!wait_for_outbox(*rt.store, std::chrono::steady_clock::now() + wait)) {
-      auto q = rt.store->outbox_state();
+  if (shipper_) {
+    auto wait = live() ? std::chrono::seconds(kStopShipWait)
+                       : std::chrono::seconds(options_.ship_timeout_seconds);
+    if (!wait_for_outbox(*store_, std::chrono::steady_clock::now() + wait)) {
+      auto q = store_->outbox_state();
       log->warn("unacknowledged_batches batches={} rows={} action=sent_on_next_run", q.batches,
                 q.rows);
-      if (!live && code == kExitOk) code = kExitUnacknowledged;
+      if (!live() && code == kExitOk) code = kExitUnacknowledged;
     }
   }
-  rt.stop_io();
+  stop_io();
   log->info("stop flushes={} last_flush_rows={}", stats.flushes, stats.last_flush_rows);
   return code;
+}
+
+void SensorDaemon::stop_io() {
+  if (!io_thread_.joinable()) return;
+  std::promise<void> done;
+  asio::post(io_, [this, &done] {
+    if (shipper_) shipper_->stop();
+    if (control_server_) control_server_->stop();
+    done.set_value();
+  });
+  done.get_future().wait();
+  io_.stop();
+  io_thread_.join();
 }
 
 }  // namespace teiten::sensor

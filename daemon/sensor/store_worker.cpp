@@ -17,14 +17,14 @@ void StoreWorker::stop() {
   thread_.stop();
 }
 
-void StoreWorker::submit(tally::TallyDelta delta) {
+void StoreWorker::submit(tally::TallyDelta delta, std::vector<FlushDone> done) {
   {
     std::unique_lock lock(mutex_);
     if (max_queued_ > 0) space_.wait(lock, [this] { return stats_.queued < max_queued_; });
     ++stats_.queued;
   }
   auto shared = std::make_shared<tally::TallyDelta>(std::move(delta));
-  thread_.post([this, shared] { commit(std::move(*shared)); });
+  thread_.post([this, shared, done = std::move(done)] { commit(std::move(*shared), done); });
 }
 
 void StoreWorker::post(std::function<void(store::SensorStore&)> fn) {
@@ -53,7 +53,7 @@ StoreWorker::Stats StoreWorker::stats() const {
   return stats_;
 }
 
-void StoreWorker::commit(tally::TallyDelta delta) {
+void StoreWorker::commit(tally::TallyDelta delta, const std::vector<FlushDone>& done) {
   static auto log = process::logger("store");
   if (retained_) {
     retained_->merge(delta);
@@ -88,6 +88,7 @@ void StoreWorker::commit(tally::TallyDelta delta) {
     }
   }
   space_.notify_all();
+  for (const auto& d : done) d(error.empty(), error);
   if (!error.empty()) {
     log->error("flush_failed rows={} error=\"{}\" action=kept_in_memory_for_next_flush", rows,
                error);

@@ -20,6 +20,7 @@
 
 #include "common/process/worker_thread.h"
 #include "common/store/sensor_store.h"
+#include "daemon/sensor/capture_control.h"
 
 namespace teiten::sensor {
 
@@ -50,7 +51,8 @@ class StoreWorker {
   void set_freezer(Freezer f) { freezer_ = std::move(f); }
   void set_commit_hook(CommitHook h) { hook_ = std::move(h); }
 
-  void submit(tally::TallyDelta delta);
+  /// Queues a delta; each `done` runs on the store thread after its commit.
+  void submit(tally::TallyDelta delta, std::vector<FlushDone> done = {});
   /// Runs fn(store) on the store thread.
   void post(std::function<void(store::SensorStore&)> fn);
   /// Blocks until everything submitted or posted so far has run.
@@ -63,7 +65,7 @@ class StoreWorker {
   const std::string& database_id() const { return database_id_; }
 
  private:
-  void commit(tally::TallyDelta delta);
+  void commit(tally::TallyDelta delta, const std::vector<FlushDone>& done);
 
   std::unique_ptr<store::SensorStore> store_;
   std::string database_id_;

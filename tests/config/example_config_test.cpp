@@ -100,7 +100,7 @@ TEST_CASE("the example configs still load with every documented line made active
   auto active = load_sensor_config(sensor, SensorMode::live);
   CHECK(active.capture == defaults.capture);  // its commented lines were all defaults
   CHECK(active.storage == defaults.storage);
-  CHECK(active.process.user == "teiten");
+  CHECK(active.process.user == "teiten-sensor");  // the account systemd/teiten.sysusers makes
   auto collector =
       dir.write("collector.yaml", uncommented(read_file(source_file("config/collector.yaml"))));
   CHECK(collector_errors(collector).empty());
