@@ -29,7 +29,7 @@ const Key<Capture> capture_keys[] = {
     {"ignore_sources", &Capture::ignore_sources, {Kind::prefixes, "[]"}},
     {"filter", &Capture::filter, {Kind::bpf}},
     {"snaplen", &Capture::snaplen, {Kind::count, "256", 68, 65535}},
-    {"buffer_size", &Capture::buffer_size, {Kind::size, "64MiB", 1 * MiB, 2 * GiB}},
+    {"buffer_size", &Capture::buffer_size, {Kind::size, "64MiB", 64 * KiB, 2 * GiB}},
     {"promiscuous", &Capture::promiscuous, {Kind::flag, "false"}},
     {"timeout", &Capture::timeout, {Kind::duration, "100ms", 1 * millisecond, 10 * second}},
     {"address_poll", &Capture::address_poll, {Kind::duration, "5s", 1 * second, 1 * hour}},

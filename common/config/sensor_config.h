@@ -46,7 +46,7 @@ struct SensorConfig {
     std::vector<base::Prefix> ignore_sources;
     std::string filter;                  ///< optional BPF expression
     uint32_t snaplen = 256;              ///< 68..65535
-    uint64_t buffer_size = 64ull << 20;  ///< bytes, 1 MiB..2 GiB
+    uint64_t buffer_size = 64ull << 20;  ///< bytes, 64 KiB..2 GiB
     bool promiscuous = false;
     base::Duration timeout{100};        ///< libpcap buffer timeout, 1ms..10s
     base::Duration address_poll{5000};  ///< how often interface addresses are re-read

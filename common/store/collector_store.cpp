@@ -69,6 +69,7 @@ ApplyResult CollectorStore::apply(const std::string& sensor, const std::string& 
   result.gap = seq != last + 1;
   RowWriter writer(db_, true);
   for (const auto& r : rows) writer.write(r, number);
+  writer.finish();
   for (const auto& [day, stats] : days) writer.write_stats(day, stats, number);
   auto up = db_.prepare(
       "INSERT INTO sensor_databases(sensor, database_id, last_seq, last_batch, batches, rows)"

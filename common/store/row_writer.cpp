@@ -3,11 +3,13 @@
 namespace teiten::store {
 namespace {
 
-std::string row_sql(bool s) {
-  std::string cols = s ? "day, sensor, proto, port, kind, src" : "day, proto, port, kind, src";
-  std::string params = s ? "?, ?, ?, ?, ?, ?, ?, ?, ?" : "?, ?, ?, ?, ?, ?, ?, ?";
-  return "INSERT INTO tally(" + cols + ", accesses, first_seen, last_seen) VALUES(" + params +
-         ") ON CONFLICT(" + cols +
+std::string row_sql(bool s, size_t rows) {
+  std::string cols = s ? "k, sensor, src" : "k, src";
+  std::string one = s ? "(?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)";
+  std::string values;
+  for (size_t i = 0; i < rows; ++i) values += (i ? ", " : "") + one;
+  return "INSERT INTO tally(" + cols + ", accesses, first_seen, last_seen) VALUES " + values +
+         " ON CONFLICT(" + cols +
          ") DO UPDATE SET accesses = accesses + excluded.accesses,"
          " first_seen = min(first_seen, excluded.first_seen),"
          " last_seen = max(last_seen, excluded.last_seen)";
@@ -66,22 +68,61 @@ base::IpAddress column_src(const Statement& st, int col) {
 
 RowWriter::RowWriter(Database& db, bool with_sensor)
     : with_sensor_(with_sensor),
-      row_(db.prepare(row_sql(with_sensor))),
+      per_row_(with_sensor ? 6 : 5),
+      batch_(db.prepare(row_sql(with_sensor, kBatch))),
+      single_(db.prepare(row_sql(with_sensor, 1))),
       stats_(db.prepare(stats_sql(with_sensor))),
-      counter_(db.prepare(counter_sql(with_sensor))) {}
+      counter_(db.prepare(counter_sql(with_sensor))) {
+  pending_.reserve(kBatch);
+}
 
 void RowWriter::write(const tally::Row& r, int64_t sensor) {
-  int i = 1;
-  row_.bind(i++, r.day);
-  if (with_sensor_) row_.bind(i++, sensor);
-  row_.bind(i++, static_cast<int64_t>(r.proto));
-  row_.bind(i++, int64_t{r.port});
-  row_.bind(i++, static_cast<int64_t>(r.kind));
-  bind_src(row_, i++, r.src);
-  row_.bind(i++, static_cast<int64_t>(r.accesses));
-  row_.bind(i++, r.first_seen);
-  row_.bind(i++, r.last_seen);
-  row_.run();
+  if (r.day < 0 || r.day > tally::kMaxDay)
+    throw StoreError("row day " + std::to_string(r.day) + " outside the storable range", 0);
+  auto key = tally::order_key(static_cast<uint16_t>(r.day), tally::pack_proto_kind(r.proto, r.kind),
+                              r.port);
+  push({static_cast<int64_t>(key), sensor, r.src.is_v4() ? int64_t{r.src.v4_value()} : -1,
+        r.src.is_v4() ? std::string() : r.src.to_string(), static_cast<int64_t>(r.accesses),
+        r.first_seen, r.last_seen});
+}
+
+void RowWriter::write(const tally::SortedV4& r, int64_t sensor) {
+  push({static_cast<int64_t>(r.key), sensor, int64_t{r.src}, std::string(),
+        int64_t{r.counts.accesses}, int64_t{r.counts.first_seen}, int64_t{r.counts.last_seen}});
+}
+
+void RowWriter::write(const tally::SortedV6& r, int64_t sensor) {
+  push({static_cast<int64_t>(r.key), sensor, -1, base::format_ipv6(r.src),
+        int64_t{r.counts.accesses}, int64_t{r.counts.first_seen}, int64_t{r.counts.last_seen}});
+}
+
+void RowWriter::bind_row(Statement& st, int i, const Pending& p) {
+  st.bind(i++, p.key);
+  if (with_sensor_) st.bind(i++, p.sensor);
+  if (p.src_v4 >= 0)
+    st.bind(i++, p.src_v4);
+  else
+    st.bind(i++, p.src_v6);
+  st.bind(i++, p.accesses);
+  st.bind(i++, p.first_seen);
+  st.bind(i++, p.last_seen);
+}
+
+void RowWriter::push(Pending p) {
+  pending_.push_back(std::move(p));
+  if (pending_.size() < kBatch) return;
+  for (size_t k = 0; k < kBatch; ++k)
+    bind_row(batch_, 1 + static_cast<int>(k) * per_row_, pending_[k]);
+  batch_.run();
+  pending_.clear();
+}
+
+void RowWriter::finish() {
+  for (const auto& p : pending_) {
+    bind_row(single_, 1, p);
+    single_.run();
+  }
+  pending_.clear();
 }
 
 void RowWriter::write_stats(base::Day day, const tally::DayStats& s, int64_t sensor) {

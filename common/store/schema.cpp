@@ -2,6 +2,15 @@
 
 namespace teiten::store {
 
+std::string key_columns_sql(const std::string& k) {
+  return "(" + k + " >> 32) AS day, ((" + k + " >> 24) & 255) AS proto, ((" + k +
+         " >> 8) & 65535) AS port, (" + k + " & 15) AS kind";
+}
+
+std::string day_key_range_sql(const std::string& k) {
+  return k + " >= (?1 << 32) AND " + k + " < ((?1 + 1) << 32)";
+}
+
 std::string day_text_sql(const std::string& c) {
   return "date(" + c + " * 86400, 'unixepoch')";
 }
@@ -51,10 +60,15 @@ std::vector<std::string> make_sensor_migrations() {
   std::string sensor = "(SELECT value FROM meta WHERE key = 'sensor_id')";
   std::string v1 =
       "CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);"
-      "CREATE TABLE tally(day INTEGER NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL,"
-      " kind INTEGER NOT NULL, src NOT NULL, accesses INTEGER NOT NULL,"
+      // k packs (day, proto, port, kind) as tally::order_key does (see
+      // schema.h); one integer compares far faster than four columns.
+      "CREATE TABLE tally(k INTEGER NOT NULL, src NOT NULL, accesses INTEGER NOT NULL,"
       " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
-      " PRIMARY KEY(day, proto, port, kind, src)) WITHOUT ROWID;"
+      " PRIMARY KEY(k, src)) WITHOUT ROWID;"
+      "CREATE VIEW tally_rows AS SELECT " +
+      key_columns_sql("k") +
+      ", src, accesses, first_seen,"
+      " last_seen FROM tally;"
       "CREATE TABLE day_stats(day INTEGER PRIMARY KEY, packets INTEGER NOT NULL DEFAULT 0,"
       " first_packet INTEGER, last_packet INTEGER, capture_seconds INTEGER NOT NULL DEFAULT 0,"
       " kernel_drops INTEGER, if_drops INTEGER);"
@@ -68,7 +82,7 @@ std::vector<std::string> make_sensor_migrations() {
       " AS proto, t.port AS port, " + src_text_sql("t.src") + " AS src, " +
       kind_text_sql("t.kind") +
       " AS kind, t.accesses AS accesses, t.first_seen AS first_seen, t.last_seen AS last_seen"
-      " FROM tally t;"
+      " FROM tally_rows t;"
       "CREATE VIEW coverage AS " +
       coverage_select("day_stats", "day_counters", sensor, "", "") +
       ";"
@@ -88,10 +102,13 @@ std::vector<std::string> make_collector_migrations() {
       " database_id TEXT NOT NULL, last_seq INTEGER NOT NULL, last_batch INTEGER,"
       " batches INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0,"
       " PRIMARY KEY(sensor, database_id)) WITHOUT ROWID;"
-      "CREATE TABLE tally(day INTEGER NOT NULL, sensor INTEGER NOT NULL, proto INTEGER NOT NULL,"
-      " port INTEGER NOT NULL, kind INTEGER NOT NULL, src NOT NULL, accesses INTEGER NOT NULL,"
-      " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
-      " PRIMARY KEY(day, sensor, proto, port, kind, src)) WITHOUT ROWID;"
+      "CREATE TABLE tally(k INTEGER NOT NULL, sensor INTEGER NOT NULL, src NOT NULL,"
+      " accesses INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+      " PRIMARY KEY(k, sensor, src)) WITHOUT ROWID;"
+      "CREATE VIEW tally_rows AS SELECT " +
+      key_columns_sql("k") +
+      ", sensor, src, accesses,"
+      " first_seen, last_seen FROM tally;"
       "CREATE TABLE day_stats(day INTEGER NOT NULL, sensor INTEGER NOT NULL,"
       " packets INTEGER NOT NULL DEFAULT 0, first_packet INTEGER, last_packet INTEGER,"
       " capture_seconds INTEGER NOT NULL DEFAULT 0, kernel_drops INTEGER, if_drops INTEGER,"
@@ -103,7 +120,7 @@ std::vector<std::string> make_collector_migrations() {
       " AS proto, t.port AS port, " + src_text_sql("t.src") + " AS src, " +
       kind_text_sql("t.kind") +
       " AS kind, t.accesses AS accesses, t.first_seen AS first_seen, t.last_seen AS last_seen"
-      " FROM tally t JOIN sensors n ON n.id = t.sensor;"
+      " FROM tally_rows t JOIN sensors n ON n.id = t.sensor;"
       "CREATE VIEW coverage AS " +
       coverage_select("day_stats", "day_counters", "n.name", " JOIN sensors n ON n.id = s.sensor",
                       " AND c.sensor = s.sensor") +

@@ -44,7 +44,7 @@ SensorStore::SensorStore(const std::string& path, const std::string& sensor_id,
                          const std::string& zone)
     : lock_(path), db_(path) {
   // A big page cache keeps large flushes from re-reading the B-tree.
-  db_.exec("PRAGMA cache_size=-32768");
+  db_.exec("PRAGMA cache_size=-16384");
   migrate(db_, sensor_migrations(), "sensor database");
 
   Transaction tx(db_);
@@ -75,11 +75,20 @@ SensorStore::SensorStore(const std::string& path, const std::string& sensor_id,
 }
 
 void SensorStore::commit(const tally::TallyDelta& delta, std::vector<OutboxBatch> batches) {
-  auto rows = delta.rows.sorted_rows();
+  commit(tally::sort_rows(delta.rows), delta.days, std::move(batches));
+}
+
+void SensorStore::commit(const tally::SortedRows& rows,
+                         const std::map<base::Day, tally::DayStats>& days,
+                         std::vector<OutboxBatch> batches) {
   Transaction tx(db_);
   RowWriter writer(db_, false);
-  for (const auto& r : rows) writer.write(r);
-  for (const auto& [day, stats] : delta.days) writer.write_stats(day, stats);
+  tally::SortedCursor at;
+  tally::visit_sorted(
+      rows, at, rows.size(), [&](const tally::SortedV4& r) { writer.write(r); },
+      [&](const tally::SortedV6& r) { writer.write(r); });
+  writer.finish();
+  for (const auto& [day, stats] : days) writer.write_stats(day, stats);
   if (!batches.empty()) {
     uint64_t seq = std::stoull(meta_get(db_, "next_seq").value_or("1"));
     auto ins = db_.prepare(
@@ -141,13 +150,14 @@ uint64_t SensorStore::prune(base::Day before) {
   base::Day cutoff = before;
   if (pending && *pending < cutoff) cutoff = static_cast<base::Day>(*pending);
   Transaction tx(db_);
-  uint64_t deleted = 0;
-  for (const char* table : {"tally", "day_stats", "day_counters"}) {
+  auto rows = db_.prepare("DELETE FROM tally WHERE k < (?1 << 32)");
+  rows.bind(1, cutoff);
+  rows.run();
+  auto deleted = static_cast<uint64_t>(sqlite3_changes(db_.handle()));
+  for (const char* table : {"day_stats", "day_counters"}) {
     auto st = db_.prepare(std::string("DELETE FROM ") + table + " WHERE day < ?");
     st.bind(1, cutoff);
     st.run();
-    if (std::string(table) == "tally")
-      deleted = static_cast<uint64_t>(sqlite3_changes(db_.handle()));
   }
   tx.commit();
   return deleted;
@@ -155,8 +165,8 @@ uint64_t SensorStore::prune(base::Day before) {
 
 DaySummary SensorStore::day_summary(base::Day day) {
   DaySummary s;
-  auto st = db_.prepare(
-      "SELECT kind, count(*), coalesce(sum(accesses), 0) FROM tally WHERE day = ? GROUP BY kind");
+  auto st = db_.prepare("SELECT k & 15, count(*), coalesce(sum(accesses), 0) FROM tally WHERE " +
+                        day_key_range_sql("k") + " GROUP BY k & 15");
   st.bind(1, day);
   while (st.step()) {
     auto k = static_cast<size_t>(st.column_int64(0));
@@ -171,9 +181,12 @@ DaySummary SensorStore::day_summary(base::Day day) {
 std::vector<PortTotal> SensorStore::top_ports(base::Day day, size_t limit, bool by_sources) {
   std::string order = by_sources ? "s DESC, a DESC" : "a DESC, s DESC";
   auto st = db_.prepare(
-      "SELECT proto, port, sum(accesses) AS a, count(*) AS s FROM tally WHERE day = ? AND kind = 1"
-      " GROUP BY proto, port ORDER BY " +
-      order + ", proto, port LIMIT ?");
+      "SELECT (k >> 24) & 255 AS proto, (k >> 8) & 65535 AS port, sum(accesses) AS a,"
+      " count(*) AS s FROM tally WHERE " +
+      day_key_range_sql("k") +
+      " AND (k & 15) = 1"
+      " GROUP BY k ORDER BY " +
+      order + ", proto, port LIMIT ?2");
   st.bind(1, day).bind(2, static_cast<int64_t>(limit));
   std::vector<PortTotal> out;
   while (st.step())
@@ -185,7 +198,7 @@ std::vector<PortTotal> SensorStore::top_ports(base::Day day, size_t limit, bool 
 
 void SensorStore::for_each_row(const std::function<void(const tally::Row&)>& fn) {
   auto st = db_.prepare(
-      "SELECT day, proto, port, kind, src, accesses, first_seen, last_seen FROM tally"
+      "SELECT day, proto, port, kind, src, accesses, first_seen, last_seen FROM tally_rows"
       " ORDER BY day, proto, port, kind, src");
   while (st.step()) {
     tally::Row r;

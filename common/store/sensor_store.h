@@ -13,6 +13,7 @@
 
 #include "common/store/database.h"
 #include "common/store/lock_file.h"
+#include "common/tally/sorted_rows.h"
 #include "common/tally/tally_delta.h"
 
 namespace teiten::store {
@@ -58,8 +59,12 @@ class SensorStore {
   /// 32 hex digits, random, made when the database was created.
   const std::string& database_id() const { return database_id_; }
 
-  /// Commits a delta and the batches frozen from it in one transaction;
-  /// each batch gets the next sequence number. All or nothing.
+  /// Commits a flush — its rows, in key order, and its day stats — and the
+  /// batches frozen from it in one transaction; each batch gets the next
+  /// sequence number. All or nothing.
+  void commit(const tally::SortedRows& rows, const std::map<base::Day, tally::DayStats>& days,
+              std::vector<OutboxBatch> batches = {});
+  /// The same for a delta not yet sorted (tests, tools).
   void commit(const tally::TallyDelta& delta, std::vector<OutboxBatch> batches = {});
 
   /// The first unacknowledged batch with seq > after, or nullopt.

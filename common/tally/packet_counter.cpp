@@ -15,6 +15,10 @@ DayStats& PacketCounter::day_stats(base::Day day) {
 TallyDelta PacketCounter::take() {
   TallyDelta out = std::move(delta_);
   delta_ = TallyDelta{};
+  // The next interval is likely as busy as this one: size for it once it
+  // starts (not now, while the store thread still holds this one).
+  reserve4_ = out.rows.v4().size();
+  reserve6_ = out.rows.v6().size();
   cached_stats_ = nullptr;
   return out;
 }
@@ -49,6 +53,7 @@ bool PacketCounter::ignored(const packet::Decoded& d, DayStats& stats) const {
 void PacketCounter::count(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen) {
   ++total_packets_;
   base::Day day = clock_.day_of(ts);
+  if (day > newest_day_) newest_day_ = day;
   DayStats& stats = stats_for(day);
   ++stats.packets;
   if (ts < stats.first_packet) stats.first_packet = ts;
@@ -77,6 +82,10 @@ void PacketCounter::count(int64_t ts, const uint8_t* data, uint32_t caplen, uint
     return;
   }
   ++stats.accesses[static_cast<size_t>(d.kind)];
+  if (reserve4_ + reserve6_ > 0) [[unlikely]] {
+    delta_.rows.reserve(reserve4_, reserve6_);
+    reserve4_ = reserve6_ = 0;
+  }
   auto pk = pack_proto_kind(d.proto, d.kind);
   auto t = static_cast<uint32_t>(ts);
   if (d.v6)

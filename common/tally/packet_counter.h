@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 
 #include "common/base/day_clock.h"
@@ -43,6 +44,8 @@ class PacketCounter {
   const TallyDelta& delta() const { return delta_; }
   /// Frames seen since construction (not reset by take()).
   uint64_t total_packets() const { return total_packets_; }
+  /// The latest day any frame fell on (meaningless before the first frame).
+  base::Day newest_day() const { return newest_day_; }
   /// Stats of a day in the current delta (creating it), for coverage and drops.
   DayStats& day_stats(base::Day day);
   /// Moves out everything counted so far and starts an empty delta.
@@ -65,6 +68,8 @@ class PacketCounter {
   TallyDelta delta_;
   packet::Decoded decoded_;
   uint64_t total_packets_ = 0;
+  base::Day newest_day_ = std::numeric_limits<base::Day>::min();
+  size_t reserve4_ = 0, reserve6_ = 0;  // table sizes to reserve at the next counted packet
   base::Day cached_day_ = 0;
   DayStats* cached_stats_ = nullptr;
 };

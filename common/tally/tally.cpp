@@ -44,14 +44,8 @@ std::vector<Row> Tally::sorted_rows() const {
 }
 
 void Tally::merge(const Tally& other) {
-  for (const auto& [k, c] : other.v4_) {
-    auto [it, inserted] = v4_.try_emplace(k, c);
-    if (!inserted) it->second.merge(c);
-  }
-  for (const auto& [k, c] : other.v6_) {
-    auto [it, inserted] = v6_.try_emplace(k, c);
-    if (!inserted) it->second.merge(c);
-  }
+  for (const auto& [k, c] : other.v4_) merge_row(k, c);
+  for (const auto& [k, c] : other.v6_) merge_row(k, c);
 }
 
 }  // namespace teiten::tally

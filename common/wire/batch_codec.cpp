@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "common/tally/sorted_rows.h"
 #include "common/wire/byte_writer.h"
 #include "common/wire/limits.h"
 #include "common/wire/text_rules.h"
@@ -117,59 +118,20 @@ void put_days(ByteWriter& w, const std::map<base::Day, tally::DayStats>& days) {
   for (const auto& [day, stats] : days) put_day(w, day, stats);
 }
 
-// freeze_bodies sorts compact copies of the tally's slots (24 bytes for an
-// IPv4 row, 40 for IPv6) rather than Rows (56 bytes) as Tally::sorted_rows
-// does, and keeps the counts inside them: the sorted order is random with
-// respect to the hash table, so a pointer back into it would cost a cache
-// miss per row. The order is the same as sorted_rows': (day, proto, port,
-// kind) packed into one integer, then the source as IpAddress orders it
-// (bytes, then family).
-uint64_t order_key(uint16_t day, uint8_t proto_kind, uint16_t port) {
-  // proto_kind is proto << 4 | kind; the key orders proto before port.
-  return (uint64_t{day} << 32) | (uint64_t{proto_kind} >> 4 << 24) | (uint64_t{port} << 8) |
-         (uint64_t{proto_kind} & 0x0F);
-}
-
-struct V4Ref {
-  uint64_t key;
-  uint32_t src;  ///< host order, so numeric order is byte order
-  Counts counts;
-};
-
-struct V6Ref {
-  uint64_t key;
-  uint8_t src[16];
-  Counts counts;
-};
-
-uint32_t first_word(const uint8_t* b) {
-  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
-}
-
-// An IPv4 source is its four bytes followed by twelve zeros and family 4, so
-// against an IPv6 source with the same first four bytes it always sorts first.
-bool v4_before_v6(const V4Ref& a, const V6Ref& b) {
-  if (a.key != b.key) return a.key < b.key;
-  return a.src <= first_word(b.src);
-}
-
-base::Day day_of_key(uint64_t key) {
-  return static_cast<base::Day>(key >> 32);
-}
-
 void put_keyed(ByteWriter& w, uint64_t key, base::Family family, const uint8_t* src,
                const Counts& c) {
-  put_row(w, day_of_key(key), static_cast<uint8_t>(key >> 24), static_cast<uint16_t>(key >> 8),
-          static_cast<uint8_t>(key), family, src, c.accesses, c.first_seen, c.last_seen);
+  put_row(w, tally::key_day(key), static_cast<uint8_t>(tally::key_proto(key)), tally::key_port(key),
+          static_cast<uint8_t>(tally::key_kind(key)), family, src, c.accesses, c.first_seen,
+          c.last_seen);
 }
 
-void put_v4(ByteWriter& w, const V4Ref& r) {
+void put_v4(ByteWriter& w, const tally::SortedV4& r) {
   const uint8_t src[4] = {static_cast<uint8_t>(r.src >> 24), static_cast<uint8_t>(r.src >> 16),
                           static_cast<uint8_t>(r.src >> 8), static_cast<uint8_t>(r.src)};
   put_keyed(w, r.key, base::Family::v4, src, r.counts);
 }
 
-void put_v6(ByteWriter& w, const V6Ref& r) {
+void put_v6(ByteWriter& w, const tally::SortedV6& r) {
   put_keyed(w, r.key, base::Family::v6, r.src, r.counts);
 }
 
@@ -188,62 +150,53 @@ std::string encode_batch_body(std::span<const tally::Row> rows,
 }
 
 std::vector<FrozenBody> freeze_bodies(const tally::TallyDelta& delta, size_t max_rows_per_batch) {
+  return freeze_bodies(tally::sort_rows(delta.rows), delta.days, max_rows_per_batch);
+}
+
+std::vector<FrozenBody> freeze_bodies(const tally::SortedRows& rows,
+                                      const std::map<base::Day, tally::DayStats>& days,
+                                      size_t max_rows_per_batch) {
   if (max_rows_per_batch == 0)
     throw std::invalid_argument("freeze_bodies: max_rows_per_batch is 0");
   // A body's row count is a u32.
   size_t per_body = std::min<size_t>(max_rows_per_batch, 0xFFFFFFFFu);
-
-  std::vector<V4Ref> v4;
-  v4.reserve(delta.rows.v4().size());
-  for (const auto& [k, c] : delta.rows.v4())
-    v4.push_back(V4Ref{order_key(k.day, k.proto_kind, k.port), k.src, c});
-  std::sort(v4.begin(), v4.end(), [](const V4Ref& a, const V4Ref& b) {
-    return a.key != b.key ? a.key < b.key : a.src < b.src;
-  });
-  std::vector<V6Ref> v6;
-  v6.reserve(delta.rows.v6().size());
-  for (const auto& [k, c] : delta.rows.v6()) {
-    V6Ref r{order_key(k.day, k.proto_kind, k.port), {}, c};
-    std::memcpy(r.src, k.src, 16);
-    v6.push_back(r);
-  }
-  std::sort(v6.begin(), v6.end(), [](const V6Ref& a, const V6Ref& b) {
-    return a.key != b.key ? a.key < b.key : std::memcmp(a.src, b.src, 16) < 0;
-  });
-
-  size_t total = v4.size() + v6.size();
-  if (total == 0 && delta.days.empty()) return {};
+  size_t total = rows.size();
+  if (total == 0 && days.empty()) return {};
   size_t body_count = total == 0 ? 1 : total / per_body + (total % per_body != 0);
 
   std::vector<FrozenBody> bodies;
   bodies.reserve(body_count);
-  size_t i4 = 0, i6 = 0;
+  tally::SortedCursor at;
   for (size_t b = 0; b < body_count; ++b) {
-    size_t rows = std::min(per_body, total - (i4 + i6));
+    size_t n = std::min(per_body, total - (at.i4 + at.i6));
     bool last = b + 1 == body_count;
     FrozenBody body;
-    body.rows = rows;
-    body.bytes.reserve(8 + rows * kMinRowBytes);
+    body.rows = n;
+    body.bytes.reserve(8 + n * kMinRowBytes);
     ByteWriter w(body.bytes);
-    w.u32(static_cast<uint32_t>(rows));
+    w.u32(static_cast<uint32_t>(n));
     bool have_min = false;
-    for (size_t n = 0; n < rows; ++n) {
-      // Merge the two sorted lists; the first row written has the smallest day.
-      bool take_v4 = i6 == v6.size() || (i4 < v4.size() && v4_before_v6(v4[i4], v6[i6]));
-      base::Day day = day_of_key(take_v4 ? v4[i4].key : v6[i6].key);
+    // Rows come in key order, so the first row written has the smallest day.
+    auto note_day = [&](uint64_t key) {
       if (!have_min) {
-        body.min_day = day;
+        body.min_day = tally::key_day(key);
         have_min = true;
       }
-      if (take_v4)
-        put_v4(w, v4[i4++]);
-      else
-        put_v6(w, v6[i6++]);
-    }
+    };
+    tally::visit_sorted(
+        rows, at, n,
+        [&](const tally::SortedV4& r) {
+          note_day(r.key);
+          put_v4(w, r);
+        },
+        [&](const tally::SortedV6& r) {
+          note_day(r.key);
+          put_v6(w, r);
+        });
     if (last) {
-      put_days(w, delta.days);
-      if (!delta.days.empty() && (!have_min || delta.days.begin()->first < body.min_day))
-        body.min_day = delta.days.begin()->first;
+      put_days(w, days);
+      if (!days.empty() && (!have_min || days.begin()->first < body.min_day))
+        body.min_day = days.begin()->first;
     } else {
       w.u32(0);
     }

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/tally/sorted_rows.h"
 #include "common/tally/tally_delta.h"
 #include "common/wire/decoded.h"
 
@@ -57,6 +58,11 @@ struct FrozenBody {
 /// Throws std::invalid_argument for max_rows_per_batch 0 or a row or stat
 /// the collector would refuse (only a bug makes one).
 std::vector<FrozenBody> freeze_bodies(const tally::TallyDelta& delta, size_t max_rows_per_batch);
+/// The same from rows already sorted (the sensor sorts a flush once, for
+/// its database and its batches).
+std::vector<FrozenBody> freeze_bodies(const tally::SortedRows& rows,
+                                      const std::map<base::Day, tally::DayStats>& days,
+                                      size_t max_rows_per_batch);
 
 /// A body holding `rows` in the given order and `days`; for tests and tools.
 /// Throws std::invalid_argument for anything decode_batch_body would refuse

@@ -19,8 +19,16 @@ void CapturePipeline::between_batches() {
   auto now = std::chrono::steady_clock::now();
   heartbeat_ms_.store(steady_ms(now), std::memory_order_relaxed);
   if (auto rules = control_.take_rules()) counter_.set_rules(std::move(rules));
-  bool full = counter_.delta().rows.rows() >= control_.max_rows();
-  if (control_.take_flush_request() || full) {
+  size_t rows = counter_.delta().rows.rows();
+  uint64_t held = rows + store_.rows_in_flight();
+  if (held > peak_rows_.load(std::memory_order_relaxed))
+    peak_rows_.store(held, std::memory_order_relaxed);
+  bool full = rows >= control_.max_rows();
+  base::Day newest = counter_.newest_day();
+  bool new_day = counter_.total_packets() > 0 && newest > day_ &&
+                 day_ != std::numeric_limits<base::Day>::min();
+  if (counter_.total_packets() > 0) day_ = std::max(day_, newest);
+  if (control_.take_flush_request() || full || new_day) {
     flush();
   } else if (now >= next_publish_) {
     publish();
@@ -45,6 +53,7 @@ void CapturePipeline::publish() {
   for (const auto& [day, stats] : s.unflushed) s.since_start.merge(stats);
   s.rows_in_memory = counter_.delta().rows.rows();
   s.bytes_in_memory = counter_.delta().rows.memory_bytes();
+  s.peak_rows_in_memory = peak_rows_.load(std::memory_order_relaxed);
   s.link_type = counter_.link_type();
   next_publish_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   std::lock_guard lock(snapshot_mutex_);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,7 @@ struct CaptureSnapshot {
   std::map<base::Day, tally::DayStats> unflushed;  ///< per day, not yet committed
   uint64_t rows_in_memory = 0;
   uint64_t bytes_in_memory = 0;
+  uint64_t peak_rows_in_memory = 0;
   int link_type = -1;
 };
 
@@ -57,13 +59,18 @@ class CapturePipeline {
   }
   u_char* callback_arg() { return reinterpret_cast<u_char*>(&counter_); }
 
-  /// Between dispatches: applies new rules, flushes when asked or full,
-  /// publishes the snapshot when it is due.
+  /// Between dispatches: applies new rules, flushes when asked, when full
+  /// or when the capture has moved on to a new day (the finished day's rows
+  /// then commit while the next day is being counted), and publishes the
+  /// snapshot when it is due.
   void between_batches();
   /// Hands everything counted so far to the store thread.
   void flush();
 
   CaptureSnapshot snapshot() const;
+  /// Most rows held in memory at once so far: the capture's table plus what
+  /// the store thread has not committed yet, sampled between dispatches.
+  uint64_t peak_rows_in_memory() const { return peak_rows_.load(std::memory_order_relaxed); }
   /// Steady-clock milliseconds of the last return from libpcap (watchdog).
   int64_t heartbeat_ms() const { return heartbeat_ms_.load(std::memory_order_relaxed); }
 
@@ -75,8 +82,10 @@ class CapturePipeline {
   StoreWorker& store_;
   Accountant accountant_;
   tally::DayStats flushed_;  // merged stats of everything handed to the store
+  base::Day day_ = std::numeric_limits<base::Day>::min();  // newest day at the last check
   std::chrono::steady_clock::time_point next_publish_{};
   std::atomic<int64_t> heartbeat_ms_{0};
+  std::atomic<uint64_t> peak_rows_{0};
   mutable std::mutex snapshot_mutex_;
   CaptureSnapshot snapshot_;
 };

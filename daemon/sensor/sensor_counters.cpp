@@ -31,6 +31,8 @@ std::vector<process::CounterInfo> make_table() {
       {"capture_reopens", "counter", "times the capture was reopened after a link error"},
       {"rows_in_memory", "gauge", "rows counted since the last flush"},
       {"bytes_in_memory", "gauge", "bytes the in-memory rows occupy"},
+      {"peak_rows_in_memory", "gauge",
+       "most rows held at once: counting table plus rows not yet committed"},
       {"flushes", "counter", "successful commits to the database"},
       {"flush_failures", "counter", "commits that failed (rows kept in memory and retried)"},
       {"last_flush_rows", "gauge", "rows in the last successful commit"},
@@ -84,6 +86,7 @@ nlohmann::ordered_json sensor_counter_values(const CounterSources& s) {
   }
   v["rows_in_memory"] = s.capture.rows_in_memory;
   v["bytes_in_memory"] = s.capture.bytes_in_memory;
+  v["peak_rows_in_memory"] = s.capture.peak_rows_in_memory;
   v["flushes"] = s.store.flushes;
   v["flush_failures"] = s.store.failures;
   v["last_flush_rows"] = s.store.last_flush_rows;

@@ -33,9 +33,10 @@ constexpr auto kStopShipWait = std::chrono::seconds(5);
 
 // Batches are frozen with the delta they carry, in the same transaction.
 StoreWorker::Freezer make_freezer(size_t batch_rows) {
-  return [batch_rows](const tally::TallyDelta& delta) {
+  return [batch_rows](const tally::SortedRows& rows,
+                      const std::map<base::Day, tally::DayStats>& days) {
     std::vector<store::OutboxBatch> out;
-    for (auto& body : wire::freeze_bodies(delta, batch_rows))
+    for (auto& body : wire::freeze_bodies(rows, days, batch_rows))
       out.push_back({0, base::unix_now(), body.rows, body.min_day, std::move(body.bytes)});
     return out;
   };
@@ -297,7 +298,8 @@ int SensorDaemon::finish(int code) {
     }
   }
   stop_io();
-  log->info("stop flushes={} last_flush_rows={}", stats.flushes, stats.last_flush_rows);
+  log->info("stop flushes={} last_flush_rows={} peak_rows_in_memory={}", stats.flushes,
+            stats.last_flush_rows, pipeline_->peak_rows_in_memory());
   return code;
 }
 

@@ -23,6 +23,7 @@ void StoreWorker::submit(tally::TallyDelta delta, std::vector<FlushDone> done) {
     if (max_queued_ > 0) space_.wait(lock, [this] { return stats_.queued < max_queued_; });
     ++stats_.queued;
   }
+  rows_in_flight_ += delta.rows.rows();
   auto shared = std::make_shared<tally::TallyDelta>(std::move(delta));
   thread_.post([this, shared, done = std::move(done)] { commit(std::move(*shared), done); });
 }
@@ -50,7 +51,9 @@ store::OutboxState StoreWorker::outbox_state() {
 
 StoreWorker::Stats StoreWorker::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  Stats s = stats_;
+  s.rows_in_flight = rows_in_flight_.load(std::memory_order_relaxed);
+  return s;
 }
 
 void StoreWorker::commit(tally::TallyDelta delta, const std::vector<FlushDone>& done) {
@@ -63,14 +66,24 @@ void StoreWorker::commit(tally::TallyDelta delta, const std::vector<FlushDone>& 
   auto started = std::chrono::steady_clock::now();
   uint64_t rows = delta.rows.rows();
   std::string error;
+  tally::SortedRows sorted;
+  bool freed = false;
   try {
+    // Sorted once for the database and the batches; the hash tables are then
+    // freed, so a big flush does not hold both while SQLite works.
+    sorted = tally::sort_rows(delta.rows);
+    delta.rows = tally::Tally();
+    freed = true;
     std::vector<store::OutboxBatch> batches;
-    if (freezer_) batches = freezer_(delta);
-    store_->commit(delta, std::move(batches));
+    if (freezer_) batches = freezer_(sorted, delta.days);
+    store_->commit(sorted, delta.days, std::move(batches));
   } catch (const std::exception& e) {
     error = e.what();
+    if (freed) tally::restore(delta.rows, sorted);  // kept for the next attempt
   }
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // Rows of a failed commit stay in memory (retained) until the next one.
+  if (error.empty()) rows_in_flight_ -= std::min<uint64_t>(rows_in_flight_, rows);
   {
     std::lock_guard lock(mutex_);
     --stats_.queued;

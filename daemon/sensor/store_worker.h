@@ -8,6 +8,7 @@
 // in stats() and the log until a commit succeeds.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -32,12 +33,14 @@ class StoreWorker {
     std::optional<int64_t> last_flush;  ///< Unix seconds of the last successful commit
     double last_flush_seconds = 0;      ///< how long it took
     uint64_t last_flush_rows = 0;
-    uint64_t retained_rows = 0;  ///< rows kept in memory after a failed commit
-    std::string last_error;      ///< empty after a success
-    uint64_t queued = 0;         ///< deltas waiting for the thread
+    uint64_t retained_rows = 0;   ///< rows kept in memory after a failed commit
+    std::string last_error;       ///< empty after a success
+    uint64_t queued = 0;          ///< deltas waiting for the thread
+    uint64_t rows_in_flight = 0;  ///< rows handed over and not yet committed (or retained)
   };
-  /// Turns a delta into the batches frozen with it (empty: not shipping).
-  using Freezer = std::function<std::vector<store::OutboxBatch>(const tally::TallyDelta&)>;
+  /// Turns a flush into the batches frozen with it (empty: not shipping).
+  using Freezer = std::function<std::vector<store::OutboxBatch>(
+      const tally::SortedRows&, const std::map<base::Day, tally::DayStats>&)>;
   /// Called on the store thread after each successful commit.
   using CommitHook = std::function<void()>;
 
@@ -62,6 +65,8 @@ class StoreWorker {
   /// Stops the thread after the queued work.
   void stop();
   Stats stats() const;
+  /// rows_in_flight without taking the lock (the capture thread samples it).
+  uint64_t rows_in_flight() const { return rows_in_flight_.load(std::memory_order_relaxed); }
   const std::string& database_id() const { return database_id_; }
 
  private:
@@ -76,6 +81,7 @@ class StoreWorker {
   mutable std::mutex mutex_;
   std::condition_variable space_;
   Stats stats_;
+  std::atomic<uint64_t> rows_in_flight_{0};
   process::WorkerThread thread_;  // last: stops (running queued work) before the rest goes
 };
 

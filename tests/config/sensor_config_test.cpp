@@ -309,9 +309,9 @@ TEST_CASE("a duration needs a unit and a range", "[config]") {
 TEST_CASE("a size takes a unit or plain bytes, within its range", "[config]") {
   TempDir dir;
   auto size = [&](const std::string& v) { return value_errors(dir, "capture", "buffer_size", v); };
-  CHECK(size("512KiB") == Errors{"5:16: capture.buffer_size: 512KiB is out of range 1MiB..2GiB"});
-  CHECK(size("3GiB") == Errors{"5:16: capture.buffer_size: 3GiB is out of range 1MiB..2GiB"});
-  CHECK(size("-1MiB") == Errors{"5:16: capture.buffer_size: -1MiB is out of range 1MiB..2GiB"});
+  CHECK(size("32KiB") == Errors{"5:16: capture.buffer_size: 32KiB is out of range 64KiB..2GiB"});
+  CHECK(size("3GiB") == Errors{"5:16: capture.buffer_size: 3GiB is out of range 64KiB..2GiB"});
+  CHECK(size("-1MiB") == Errors{"5:16: capture.buffer_size: -1MiB is out of range 64KiB..2GiB"});
   CHECK(size("64 megs") ==
         Errors{"5:16: capture.buffer_size: expected a size (a number of bytes, or with KiB, MiB, "
                "GiB), found '64 megs'"});

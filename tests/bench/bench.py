@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""teiten's benchmark (DESIGN.md section 6), run by scripts/bench.
+
+Every figure is the median of --runs runs and stands beside the floor
+measured in the same session: a bare libpcap read loop over the same file
+(teiten-bench-floor), interleaved with the runs it is compared to, so a
+noisy shared machine slows both alike. Targets are goals, not tests: the
+script always exits 0 and says which were met.
+
+  bench.py --build BUILD_DIR --out OUT_DIR [--runs 5] [--packets 5000000]
+"""
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+MIB = 1024 * 1024
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.abspath(args.build)
+        self.out = os.path.abspath(args.out)
+        self.source = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+        self.data = os.path.join(self.out, "data")
+        self.work = os.path.join(self.out, "work")
+        os.makedirs(self.data, exist_ok=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+        self.results = {"machine": machine(), "runs": args.runs, "rows": []}
+
+    def bin(self, name):
+        for sub in ("daemon/sensor", "daemon/collector", "daemon/synth", "tests/bench"):
+            path = os.path.join(self.build, sub, name)
+            if os.path.exists(path):
+                return path
+        raise SystemExit(f"bench: {name} is not built in {self.build}")
+
+    # --- inputs ------------------------------------------------------------
+
+    def bench_file(self, mix):
+        directory = os.path.join(self.data, f"{mix}-{self.args.packets}")
+        path = os.path.join(directory, f"bench-{mix}.pcap")
+        if not os.path.exists(path):
+            log(f"bench: generating the {mix} mix ({self.args.packets} packets)")
+            subprocess.run([self.bin("teiten-synth"), f"bench-{mix}", "--packets",
+                            str(self.args.packets), "--out", directory],
+                           check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(directory, f"bench-{mix}.summary.json")) as f:
+            summary = json.load(f)
+        return path, summary
+
+    @staticmethod
+    def warm(path):
+        with open(path, "rb") as f:
+            while f.read(1 << 24):
+                pass
+
+    # --- one measured process ----------------------------------------------
+
+    @staticmethod
+    def timed(args, **kw):
+        """(seconds, peak RSS in bytes, stdout+stderr) of one process."""
+        start = time.monotonic()
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{args[0]} exited {proc.returncode}:\n{out.decode()[-2000:]}")
+        return seconds, usage.ru_maxrss * 1024, out.decode()
+
+    def floor(self, path):
+        return self.timed([self.bin("teiten-bench-floor"), path])[0]
+
+    def sensor_replay(self, path, name):
+        db = os.path.join(self.work, f"{name}.db")
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(db + suffix)
+        config = os.path.join(self.work, f"{name}.yaml")
+        with open(config, "w") as f:
+            # Defaults everywhere but the path: what an operator would run.
+            f.write(f"sensor: {{id: bench, timezone: UTC}}\nstorage: {{path: {db}}}\n"
+                    "log: {level: info}\n")
+        seconds, rss, out = self.timed([self.bin("teiten-sensor"), "-c", config, "--read", path])
+        peak = int(re.search(r"peak_rows_in_memory=(\d+)", out).group(1))
+        with contextlib.closing(sqlite3.connect(db)) as c:
+            rows = c.execute("SELECT count(*) FROM tally").fetchone()[0]
+        return seconds, rss, rows, peak
+
+    def tcpdump(self, path):
+        # Probes in BPF: SYN without ACK and RST (IPv4; tcpdump's tcp[] has no IPv6).
+        flt = "tcp[tcpflags] & (tcp-syn) != 0 and tcp[tcpflags] & (tcp-ack|tcp-rst) == 0"
+        return self.timed(["tcpdump", "-n", "-q", "-r", path, "-w", "/dev/null", flt])[0]
+
+    # --- the table ----------------------------------------------------------
+
+    def add(self, what, value, unit, floor=None, target=None, met=None, note=""):
+        row = {"what": what, "value": value, "unit": unit, "floor": floor, "target": target,
+               "met": met, "note": note}
+        self.results["rows"].append(row)
+        log(f"bench: {what}: {fmt(value)} {unit}" + (f" (floor {fmt(floor)} s)" if floor else ""))
+
+    def replays(self):
+        runs = self.args.runs
+        for mix, name, limit in (("telescope", "Telescope mix", 2.0), ("small", "Small-sensor mix", 8.0)):
+            path, summary = self.bench_file(mix)
+            self.warm(path)
+            floors, walls, rsss, dumps = [], [], [], []
+            rows = peak = 0
+            for i in range(runs):
+                floors.append(self.floor(path))
+                seconds, rss, rows, peak = self.sensor_replay(path, mix)
+                walls.append(seconds)
+                rsss.append(rss)
+                if shutil.which("tcpdump"):
+                    dumps.append(self.tcpdump(path))
+                log(f"bench: {mix} run {i + 1}/{runs}: floor {floors[-1]:.3f} s, "
+                    f"sensor {seconds:.3f} s, {rss / MIB:.0f} MiB")
+            f, w = statistics.median(floors), statistics.median(walls)
+            packets = summary["packets_written"]
+            self.add(f"{name}: floor (libpcap read loop)", f, "s", note=f"{packets / f:,.0f} packets/s")
+            self.add(f"{name}: teiten-sensor --read, rows committed", w, "s", floor=f,
+                     target=f"<= {limit:g}x floor", met=w / f <= limit,
+                     note=f"{packets / w:,.0f} packets/s; {rows:,} rows "
+                          f"(generator: {summary['distinct_rows']:,})")
+            rss = statistics.median(rsss)
+            budget = 64 * MIB + 40 * peak
+            self.add(f"{name}: peak memory (RSS)", rss / MIB, "MiB",
+                     target=f"<= 64 MiB + 40 B x {peak:,} rows held = {budget / MIB:.0f} MiB",
+                     met=rss <= budget,
+                     note=f"{rss / max(peak, 1):.0f} bytes per row held at the peak")
+            if dumps:
+                d = statistics.median(dumps)
+                self.add(f"{name}: tcpdump -r with a BPF probe filter (reference)", d, "s",
+                         floor=f, note="counts nothing, writes nothing")
+
+    def live(self):
+        if os.geteuid() != 0 or not shutil.which("tcpreplay"):
+            self.add("Live capture", None, "", note="skipped: needs root and tcpreplay")
+            return
+        path, _ = self.bench_file("telescope")
+        first = os.path.join(self.data, f"telescope-first-{self.args.live_packets}.pcap")
+        if not os.path.exists(first):
+            subprocess.run(["editcap", "-r", path, first, f"1-{self.args.live_packets}"],
+                           check=True, stdout=subprocess.DEVNULL)
+        for n, (label, buffer) in enumerate((("default buffer", None),
+                                             ("64 KiB buffer (the smallest allowed)", "64KiB"))):
+            results = [self.live_run(first, buffer, 10 * n + i) for i in range(self.args.live_runs)]
+            counted = statistics.median(r["packets"] for r in results)
+            drops = statistics.median(r["kernel_drops"] for r in results)
+            rate = statistics.median(r["rate"] for r in results)
+            exact = all(r["packets"] + r["kernel_drops"] + r["if_drops"] == r["sent"] for r in results)
+            sent = statistics.median(r["sent"] for r in results)
+            target = "no kernel drops" if buffer is None else "drops reported exactly"
+            met = drops == 0 if buffer is None else exact
+            self.add(f"Live, {label}: packets counted", counted, "packets",
+                     target=target, met=met,
+                     note=f"sent {sent:,.0f} at {rate:,.0f} packets/s (tcpreplay --topspeed); "
+                          f"kernel drops {drops:,.0f}; interface drops "
+                          f"{statistics.median(r['if_drops'] for r in results):,.0f}; "
+                          f"counted + dropped = sent in {sum(1 for r in results if r['packets'] + r['kernel_drops'] + r['if_drops'] == r['sent'])}/{len(results)} runs")
+
+    def live_run(self, capture, buffer, index):
+        tag = f"{os.getpid() % 10000}{index}"
+        sender, sensor = f"tb-s-{tag}", f"tb-r-{tag}"
+        if_s, if_r = f"tbs{tag}"[:15], f"tbr{tag}"[:15]
+        db = os.path.join(self.work, f"live-{tag}.db")
+        config = os.path.join(self.work, f"live-{tag}.yaml")
+        extra = f", buffer_size: {buffer}" if buffer else ""
+        with open(config, "w") as f:
+            f.write(f"sensor: {{id: bench, timezone: UTC}}\n"
+                    f"capture: {{interface: {if_r}, observed: [198.18.0.0/15, \"2001:db8::/32\"],"
+                    f" promiscuous: true{extra}}}\n"
+                    f"storage: {{path: {db}, flush_interval: 1h}}\n"
+                    f"control: {{socket: {self.work}/live-{tag}.sock}}\n")
+        try:
+            for ns in (sender, sensor):
+                subprocess.run(["ip", "netns", "add", ns], check=True)
+            subprocess.run(["ip", "link", "add", if_s, "netns", sender, "type", "veth", "peer",
+                            "name", if_r, "netns", sensor], check=True)
+            for ns, ifname in ((sender, if_s), (sensor, if_r)):
+                # No IPv6 autoconfiguration: only tcpreplay's frames cross the link,
+                # so counted + dropped can be compared with what was sent.
+                subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w",
+                                f"net.ipv6.conf.{ifname}.disable_ipv6=1"], check=True)
+                subprocess.run(["ip", "-n", ns, "link", "set", ifname, "up"], check=True)
+            log_path = os.path.join(self.work, f"live-{tag}.log")
+            with open(log_path, "w") as out:
+                proc = subprocess.Popen(["ip", "netns", "exec", sensor, self.bin("teiten-sensor"),
+                                         "-c", config], stdout=out, stderr=subprocess.STDOUT)
+                deadline = time.monotonic() + 20
+                while "control_socket" not in open(log_path).read():
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError("live sensor did not start:\n" + open(log_path).read())
+                    time.sleep(0.1)
+                r = subprocess.run(["ip", "netns", "exec", sender, "tcpreplay", "-K", "--topspeed",
+                                    "-i", if_s, capture], capture_output=True, text=True, check=True)
+                time.sleep(1.5)
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(60)
+            sent = int(re.search(r"Successful packets:\s+(\d+)", r.stdout).group(1))
+            rate = float(re.search(r"Rated: [\d.]+ Bps, [\d.]+ Mbps, ([\d.]+) pps", r.stdout).group(1))
+            with contextlib.closing(sqlite3.connect(db)) as c:
+                packets, kd, ifd = c.execute(
+                    "SELECT sum(packets), sum(kernel_drops), sum(if_drops) FROM day_stats").fetchone()
+            return {"sent": sent, "rate": rate, "packets": packets or 0, "kernel_drops": kd or 0,
+                    "if_drops": ifd or 0}
+        finally:
+            for ns in (sender, sensor):
+                subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+    def ingest(self):
+        """Ten sensors with full outboxes ship at once to one collector."""
+        sensors = [f"s{i:02d}" for i in range(1, 11)]
+        pki = os.path.join(self.work, "pki")
+        subprocess.run([os.path.join(self.source, "scripts", "make-certs"), pki, *sensors],
+                       check=True, stdout=subprocess.DEVNULL)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        snap = os.path.join(self.work, "ingest-snap")
+        os.makedirs(snap, exist_ok=True)
+        empty = os.path.join(self.source, "tests", "data", "zeek-empty-0pkts.pcap")
+        shipped = distinct = 0
+        for i, sid in enumerate(sensors):
+            directory = os.path.join(self.data, f"ingest-{sid}-{self.args.ingest_packets}")
+            capture = os.path.join(directory, "bench-small.pcap")
+            if not os.path.exists(capture):
+                subprocess.run([self.bin("teiten-synth"), "bench-small", "--packets",
+                                str(self.args.ingest_packets), "--seed", str(100 + i), "--out",
+                                directory], check=True, stdout=subprocess.DEVNULL)
+            config = os.path.join(snap, f"{sid}.yaml")
+            with open(config, "w") as f:
+                f.write(f"sensor: {{id: {sid}, timezone: UTC}}\nstorage: {{path: {sid}.db}}\n"
+                        f"collector: {{address: \"localhost:{port}\", ca: {pki}/ca.pem, "
+                        f"cert: {pki}/{sid}.pem, key: {pki}/{sid}.key}}\nlog: {{level: error}}\n")
+            subprocess.run([self.bin("teiten-sensor"), "-c", config, "--ship-timeout", "0",
+                            "--read", capture], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            with contextlib.closing(sqlite3.connect(os.path.join(snap, f"{sid}.db"))) as c:
+                shipped += c.execute("SELECT sum(rows) FROM outbox").fetchone()[0]
+                distinct += c.execute("SELECT count(*) FROM tally").fetchone()[0]
+        with open(os.path.join(self.work, "collector.yaml"), "w") as f:
+            f.write(f"listen: {{address: \"127.0.0.1:{port}\", ca: {pki}/ca.pem, "
+                    f"cert: {pki}/collector.pem, key: {pki}/collector.key}}\n"
+                    f"sensors: [{', '.join(sensors)}]\nfleet: {{timezone: UTC}}\n"
+                    f"storage: {{path: collector.db}}\ncontrol: {{socket: {self.work}/c.sock}}\n"
+                    "log: {level: warn}\n")
+        rates = []
+        for run in range(self.args.runs):
+            with tempfile.TemporaryDirectory(dir=self.work) as d:
+                for sid in sensors:
+                    shutil.copy(os.path.join(snap, f"{sid}.db"), d)
+                    shutil.copy(os.path.join(snap, f"{sid}.yaml"), d)
+                shutil.copy(os.path.join(self.work, "collector.yaml"), d)
+                collector = subprocess.Popen([self.bin("teiten-collector"), "-c", "collector.yaml"],
+                                             cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                wait_port(port)
+                start = time.monotonic()
+                procs = [subprocess.Popen([self.bin("teiten-sensor"), "-c", f"{sid}.yaml",
+                                           "--read", empty], cwd=d) for sid in sensors]
+                codes = [p.wait() for p in procs]
+                seconds = time.monotonic() - start
+                collector.send_signal(signal.SIGTERM)
+                collector.wait(60)
+                with contextlib.closing(sqlite3.connect(os.path.join(d, "collector.db"))) as c:
+                    stored = c.execute("SELECT count(*) FROM tally").fetchone()[0]
+                if set(codes) != {0} or stored != distinct:
+                    raise RuntimeError(f"ingest run failed: exit codes {codes}, "
+                                       f"{stored} of {distinct} rows")
+                rates.append(shipped / seconds)
+                log(f"bench: ingest run {run + 1}: {shipped:,} rows in {seconds:.2f} s")
+        self.add("Collector ingest, ten sensors at once", statistics.median(rates), "rows/s",
+                 note=f"{shipped:,} rows shipped ({distinct:,} distinct) in batches of at most "
+                      "20,000 over mutual TLS, each committed before its ACK; the collector "
+                      "database equals the union of the sensors'")
+
+
+def wait_port(port, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise RuntimeError("collector did not listen")
+
+
+def machine():
+    cpu = ""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": os.uname().release,
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.3f}" if v < 100 else f"{v:,.0f}"
+    return f"{v:,}"
+
+
+def table(results):
+    lines = [f"teiten bench — {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+             f"kernel {results['machine']['kernel']}, {results['machine']['date']}",
+             f"medians of {results['runs']} runs; floor = libpcap read loop over the same file, "
+             "same session", "",
+             "| measurement | value | x floor | target | met | notes |",
+             "|---|---|---|---|---|---|"]
+    for r in results["rows"]:
+        ratio = f"{r['value'] / r['floor']:.2f}x" if r["floor"] and r["value"] else ""
+        met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
+        value = f"{fmt(r['value'])} {r['unit']}".strip()
+        lines.append(f"| {r['what']} | {value} | {ratio} | {r['target'] or ''} | {met} | {r['note']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--build", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--live-runs", type=int, default=5)
+    p.add_argument("--packets", type=int, default=5_000_000)
+    p.add_argument("--live-packets", type=int, default=1_000_000)
+    p.add_argument("--ingest-packets", type=int, default=300_000)
+    p.add_argument("--only", choices=["replay", "live", "ingest"], action="append")
+    args = p.parse_args()
+    bench = Bench(args)
+    parts = args.only or ["replay", "live", "ingest"]
+    for part, fn in (("replay", bench.replays), ("live", bench.live), ("ingest", bench.ingest)):
+        if part in parts:
+            try:
+                fn()
+            except Exception as e:  # a failed part is reported, the rest still runs
+                bench.add(f"{part}", None, "", note=f"FAILED: {e}")
+    text = table(bench.results)
+    print(text)
+    with open(os.path.join(bench.out, "results.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(bench.out, "results.json"), "w") as f:
+        json.dump(bench.results, f, indent=2)
+    log(f"bench: wrote {bench.out}/results.md and results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
