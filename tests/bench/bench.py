@@ -362,7 +362,9 @@ def main():
     with open(os.path.join(bench.out, "results.json"), "w") as f:
         json.dump(bench.results, f, indent=2)
     log(f"bench: wrote {bench.out}/results.md and results.json")
-    return 0
+    # A missed target is a result; a part that could not be measured is a failure.
+    failed = [r for r in bench.results["rows"] if r.get("note", "").startswith("FAILED")]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
