@@ -23,6 +23,12 @@ TallyDelta PacketCounter::take() {
   return out;
 }
 
+TallyDelta PacketCounter::take_before(base::Day day) {
+  TallyDelta out = take();
+  delta_ = out.split_from(day);
+  return out;
+}
+
 bool PacketCounter::ignored(const packet::Decoded& d, DayStats& stats) const {
   const CountingRules& r = *rules_;
   // The sensor's own packets are named as such before "not to us" applies.

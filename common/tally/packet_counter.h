@@ -50,6 +50,8 @@ class PacketCounter {
   DayStats& day_stats(base::Day day);
   /// Moves out everything counted so far and starts an empty delta.
   TallyDelta take();
+  /// Moves out what was counted on days before `day`; keeps the rest.
+  TallyDelta take_before(base::Day day);
   base::DayClock& clock() { return clock_; }
 
  private:

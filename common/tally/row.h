@@ -72,6 +72,9 @@ struct Row {
   int64_t last_seen = 0;
 
   auto key() const { return std::tie(day, proto, port, kind, src); }
+  /// The databases' primary-key order (see sorted_rows.h): IPv4 sources
+  /// before IPv6 ones within a (day, proto, port, kind).
+  auto store_order() const { return std::make_tuple(day, proto, port, kind, !src.is_v4(), src); }
   bool operator==(const Row&) const = default;
 };
 

@@ -39,8 +39,26 @@ std::vector<Row> Tally::sorted_rows() const {
   for (const auto& [k, c] : v6_)
     rows.push_back(to_row(k.day, k.proto_kind, k.port,
                           base::IpAddress::from_bytes(base::Family::v6, k.src), c));
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.key() < b.key(); });
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& a, const Row& b) { return a.store_order() < b.store_order(); });
   return rows;
+}
+
+Tally Tally::split_from(base::Day first) {
+  Tally out;
+  auto move_later = [first](auto& from, auto& to) {
+    for (auto it = from.begin(); it != from.end();) {
+      if (it->first.day >= first) {
+        to.emplace(it->first, it->second);
+        from.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  };
+  move_later(v4_, out.v4_);
+  move_later(v6_, out.v6_);
+  return out;
 }
 
 void Tally::merge(const Tally& other) {

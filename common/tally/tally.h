@@ -82,10 +82,12 @@ class Tally {
   /// Bytes the tables hold (slots and control bytes), for status and limits.
   size_t memory_bytes() const;
   void clear();
-  /// Rows in primary-key order (day, proto, port, kind, src).
+  /// Rows in the databases' primary-key order (Row::store_order).
   std::vector<Row> sorted_rows() const;
   /// Merges another tally's rows into this one.
   void merge(const Tally& other);
+  /// Moves the rows of days >= first out into the returned tally.
+  Tally split_from(base::Day first);
 
   const absl::flat_hash_map<Key4, Counts, Key4Hash>& v4() const { return v4_; }
   const absl::flat_hash_map<Key6, Counts, Key6Hash>& v6() const { return v6_; }

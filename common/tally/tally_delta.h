@@ -19,6 +19,14 @@ struct TallyDelta {
     rows.merge(o.rows);
     for (const auto& [d, s] : o.days) days[d].merge(s);
   }
+  /// Moves the rows and stats of days >= first out into the returned delta.
+  TallyDelta split_from(base::Day first) {
+    TallyDelta out;
+    out.rows = rows.split_from(first);
+    out.days.insert(days.lower_bound(first), days.end());
+    days.erase(days.lower_bound(first), days.end());
+    return out;
+  }
 };
 
 }  // namespace teiten::tally

@@ -28,8 +28,10 @@ void CapturePipeline::between_batches() {
   bool new_day = counter_.total_packets() > 0 && newest > day_ &&
                  day_ != std::numeric_limits<base::Day>::min();
   if (counter_.total_packets() > 0) day_ = std::max(day_, newest);
-  if (control_.take_flush_request() || full || new_day) {
+  if (control_.take_flush_request() || full) {
     flush();
+  } else if (new_day) {
+    flush_before(newest);
   } else if (now >= next_publish_) {
     publish();
   }
@@ -37,8 +39,16 @@ void CapturePipeline::between_batches() {
 
 void CapturePipeline::flush() {
   if (accountant_) accountant_(counter_);
+  hand_over(counter_.take());
+}
+
+void CapturePipeline::flush_before(base::Day day) {
+  if (accountant_) accountant_(counter_);
+  hand_over(counter_.take_before(day));
+}
+
+void CapturePipeline::hand_over(tally::TallyDelta delta) {
   auto waiters = control_.take_flush_waiters();
-  auto delta = counter_.take();
   for (const auto& [day, stats] : delta.days) flushed_.merge(stats);
   if (!delta.empty() || !waiters.empty()) store_.submit(std::move(delta), std::move(waiters));
   publish();

@@ -140,3 +140,21 @@ TEST_CASE("timestamps beyond the representable days are malformed, not misfiled"
   CHECK(s.malformed[static_cast<size_t>(packet::Malformed::timestamp)] == 1);
   CHECK(c.delta().rows.rows() == 0);
 }
+
+TEST_CASE("take_before hands over the finished day and keeps counting the new one", "[tally]") {
+  tally::PacketCounter c(packet::dlt::ethernet, "Asia/Tokyo", rules());
+  feed(c, kJul9Jst - 1, syn(kScanner, kObserved, 445));  // 8 July
+  feed(c, kJul9Jst, syn(kScanner, kObserved, 445));      // 9 July
+  auto day9 = c.newest_day();
+  auto finished = c.take_before(day9);
+  auto done = finished.rows.sorted_rows();
+  REQUIRE(done.size() == 1);
+  CHECK(base::format_day(done[0].day) == "2010-07-08");
+  CHECK(finished.days.count(day9) == 0);
+  feed(c, kJul9Jst + 1, syn(kScanner, kObserved, 445));
+  auto kept = c.take().rows.sorted_rows();
+  REQUIRE(kept.size() == 1);
+  CHECK(base::format_day(kept[0].day) == "2010-07-09");
+  CHECK(kept[0].accesses == 2);
+  CHECK(kept[0].first_seen == kJul9Jst);
+}

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/tally/tally_delta.h"
+
 using namespace teiten;
 
 TEST_CASE("merging tallies adds accesses and widens first and last seen", "[tally]") {
@@ -36,4 +38,42 @@ TEST_CASE("a million distinct rows stay exact and within the memory budget", "[t
 TEST_CASE("slots are the compact sizes the memory target assumes", "[tally]") {
   CHECK(sizeof(std::pair<const tally::Key4, tally::Counts>) == 24);
   CHECK(sizeof(std::pair<const tally::Key6, tally::Counts>) <= 36);
+}
+
+TEST_CASE("sorted rows put IPv4 sources before IPv6 ones within a key, as SQLite stores them",
+          "[tally]") {
+  tally::Tally t;
+  auto pk = tally::pack_proto_kind(packet::Proto::tcp, packet::Kind::probe);
+  uint8_t low6[16] = {0, 0, 0, 1};  // bytes below every IPv4 source below
+  t.add_v6(3, pk, 445, low6, 1);
+  t.add_v4(3, pk, 445, 0xC0000201, 1);
+  t.add_v4(3, pk, 445, 0x01020304, 1);
+  t.add_v4(3, pk, 446, 0x00000001, 1);
+  auto rows = t.sorted_rows();
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].src.to_string() == "1.2.3.4");
+  CHECK(rows[1].src.to_string() == "192.0.2.1");
+  CHECK(rows[2].src.to_string() == "0:1::");
+  CHECK(rows[3].port == 446);
+}
+
+TEST_CASE("splitting a delta at a day moves that day's and later rows and stats", "[tally]") {
+  tally::TallyDelta d;
+  auto pk = tally::pack_proto_kind(packet::Proto::udp, packet::Kind::probe);
+  uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8};
+  for (uint16_t day : {4, 5, 6}) {
+    d.rows.add_v4(day, pk, 53, 0x0A000001, 100 + day);
+    d.rows.add_v6(day, pk, 53, v6, 100 + day);
+    d.days[day].packets = day;
+  }
+  auto later = d.split_from(5);
+  CHECK(d.rows.rows() == 2);
+  CHECK(later.rows.rows() == 4);
+  for (const auto& r : d.rows.sorted_rows()) CHECK(r.day == 4);
+  for (const auto& r : later.rows.sorted_rows()) CHECK(r.day >= 5);
+  REQUIRE(d.days.size() == 1);
+  CHECK(d.days.count(4) == 1);
+  REQUIRE(later.days.size() == 2);
+  CHECK(later.days.at(6).packets == 6);
+  CHECK(d.split_from(9).empty());
 }

@@ -211,12 +211,12 @@ TEST_CASE("freezing exactly max rows gives one body; max+1 gives two, stats in t
   }
 }
 
-TEST_CASE("frozen rows follow Tally::sorted_rows' order, IPv4 and IPv6 interleaved",
+TEST_CASE("frozen rows follow Tally::sorted_rows' order, IPv4 before IPv6 in a key",
           "[wire][batch]") {
   tally::TallyDelta d;
   auto pk = tally::pack_proto_kind(Proto::tcp, Kind::probe);
   auto pk_other = tally::pack_proto_kind(Proto::tcp, Kind::other);
-  // Same first four bytes: 1.2.3.4 < 102:304:: < 102:304::1; then 1.2.3.5.
+  // Same first four bytes as IPv4 1.2.3.4: still after every IPv4 source.
   uint8_t a[16] = {1, 2, 3, 4};
   uint8_t b[16] = {1, 2, 3, 4};
   b[15] = 1;
