@@ -39,16 +39,18 @@ void CapturePipeline::between_batches() {
 
 void CapturePipeline::flush() {
   if (accountant_) accountant_(counter_);
-  hand_over(counter_.take());
+  auto waiters = control_.take_flush_waiters();
+  hand_over(counter_.take(), std::move(waiters));
 }
 
 void CapturePipeline::flush_before(base::Day day) {
   if (accountant_) accountant_(counter_);
-  hand_over(counter_.take_before(day));
+  // A `flush` command waits for everything counted, so its waiters stay
+  // for the next full flush.
+  hand_over(counter_.take_before(day), {});
 }
 
-void CapturePipeline::hand_over(tally::TallyDelta delta) {
-  auto waiters = control_.take_flush_waiters();
+void CapturePipeline::hand_over(tally::TallyDelta delta, std::vector<FlushDone> waiters) {
   for (const auto& [day, stats] : delta.days) flushed_.merge(stats);
   if (!delta.empty() || !waiters.empty()) store_.submit(std::move(delta), std::move(waiters));
   publish();

@@ -80,7 +80,7 @@ class CapturePipeline {
   /// keys would sit above the rows the next flush appends and make SQLite
   /// seek for each of them (about 40% of that commit, measured).
   void flush_before(base::Day day);
-  void hand_over(tally::TallyDelta delta);
+  void hand_over(tally::TallyDelta delta, std::vector<FlushDone> waiters);
   void publish();
 
   tally::PacketCounter& counter_;
