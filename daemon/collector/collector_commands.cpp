@@ -11,6 +11,7 @@
 #include "common/base/day_clock.h"
 #include "common/base/wall_clock.h"
 #include "common/config/config_hash.h"
+#include "common/ctl/config_replies.h"
 #include "common/process/logging.h"
 #include "daemon/collector/collector_counters.h"
 #include "daemon/collector/collector_daemon.h"
@@ -26,18 +27,6 @@ namespace {
 ordered_json age(const std::optional<int64_t>& t, int64_t now) {
   if (!t) return nullptr;
   return now - *t;
-}
-
-json errors_json(const std::vector<config::ConfigError>& errors) {
-  json out = json::array();
-  for (const auto& e : errors) out.push_back(e.to_string());
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 }  // namespace
@@ -59,15 +48,9 @@ void CollectorDaemon::register_commands() {
       "config-test", "check the configuration file as it is on disk now", [this](const json&) {
         try {
           auto fresh = config::load_collector_config(options_.config_path);
-          auto errors = config::check_collector_environment(fresh);
-          if (!errors.empty())
-            return Reply{
-                ctl::Result::error, fresh.file + ": problems", {{"errors", errors_json(errors)}}};
-          return Reply::ok(fresh.file + ": configuration OK");
+          return ctl::config_test_result(fresh.file, config::check_collector_environment(fresh));
         } catch (const config::ConfigErrors& e) {
-          return Reply{ctl::Result::error,
-                       options_.config_path + ": invalid",
-                       {{"errors", errors_json(e.errors())}}};
+          return ctl::config_errors(options_.config_path + ": invalid", e.errors());
         }
       });
   registry_.add_sync("config-reload",
@@ -204,12 +187,8 @@ Reply CollectorDaemon::reload(const std::string& origin) {
   try {
     fresh = config::load_collector_config(options_.config_path);
   } catch (const config::ConfigErrors& e) {
-    log->error("reload_refused origin=\"{}\" errors={} action=kept_running_configuration", origin,
-               e.errors().size());
-    for (const auto& err : e.errors()) log->error("reload_error {}", err.to_string());
-    return {ctl::Result::error,
-            "configuration invalid; the running one is kept",
-            {{"errors", errors_json(e.errors())}}};
+    return ctl::reload_refused(*log, origin, "configuration invalid; the running one is kept",
+                               e.errors());
   }
   const auto& old = *config_;
   std::vector<std::string> applied, restart;
@@ -249,12 +228,7 @@ Reply CollectorDaemon::reload(const std::string& origin) {
   process::set_log_level(next->log.level);
   server_->reconfigure(*next);
 
-  std::string text = "configuration reloaded";
-  text += applied.empty() ? "; nothing to apply" : "; applied: " + joined(applied);
-  if (!restart.empty()) text += "; restart needed for: " + joined(restart);
-  log->info("reload origin=\"{}\" applied=\"{}\" restart_needed=\"{}\"", origin, joined(applied),
-            joined(restart));
-  return Reply::ok(text, {{"applied", applied}, {"restart_required", restart}});
+  return ctl::reload_done(*log, origin, applied, restart);
 }
 
 }  // namespace teiten::collector

@@ -5,6 +5,7 @@
 
 #include "common/base/wall_clock.h"
 #include "common/config/config_hash.h"
+#include "common/process/daemon_start.h"
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
 #include "common/process/privileges.h"
@@ -28,27 +29,13 @@ int CollectorDaemon::run() {
     config_ = std::make_shared<config::CollectorConfig>(
         config::load_collector_config(options_.config_path));
   } catch (const config::ConfigErrors& e) {
-    for (const auto& err : e.errors()) std::cerr << err.to_string() << "\n";
+    print_config_errors(e.errors());
     return kExitConfig;
   }
-  if (options_.check_only) return check(*config_);
+  if (options_.check_only)
+    return report_check(config_->file, config::check_collector_environment(*config_));
   set_log_level(config_->log.level);
-  try {
-    return serve();
-  } catch (const std::exception& e) {
-    logger("collector")->critical("fatal error=\"{}\"", e.what());
-    std::cerr << "teiten-collector: " << e.what() << "\n";
-    notifier_.stopping(std::string("failed: ") + e.what());
-    return kExitFailure;
-  }
-}
-
-int CollectorDaemon::check(const config::CollectorConfig& config) {
-  auto errors = config::check_collector_environment(config);
-  for (const auto& err : errors) std::cerr << err.to_string() << "\n";
-  if (!errors.empty()) return kExitConfig;
-  std::cout << config.file << ": configuration OK\n";
-  return kExitOk;
+  return serve_guarded("teiten-collector", "collector", notifier_, [this] { return serve(); });
 }
 
 int CollectorDaemon::serve() {

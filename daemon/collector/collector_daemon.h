@@ -31,7 +31,6 @@ class CollectorDaemon {
   int run();
 
  private:
-  int check(const config::CollectorConfig& config);
   int serve();
   void arm_hup();
   void arm_watchdog(std::chrono::microseconds interval);

@@ -9,6 +9,7 @@
 
 #include "common/base/wall_clock.h"
 #include "common/config/config_hash.h"
+#include "common/ctl/config_replies.h"
 #include "common/packet/access.h"
 #include "common/process/logging.h"
 #include "daemon/sensor/counting_rules.h"
@@ -25,18 +26,6 @@ namespace {
 std::string port_label(packet::Proto proto, uint16_t port) {
   if (proto == packet::Proto::icmp && port == 8) return "Ping (ICMP)";
   return std::to_string(port) + "/" + std::string(packet::name(proto));
-}
-
-json errors_json(const std::vector<config::ConfigError>& errors) {
-  json out = json::array();
-  for (const auto& e : errors) out.push_back(e.to_string());
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 }  // namespace
@@ -163,17 +152,9 @@ void SensorDaemon::command_flush(ctl::Respond respond) {
 Reply SensorDaemon::command_config_test() {
   try {
     auto fresh = config::load_sensor_config(options_.config_path, mode_);
-    auto errors = config::check_sensor_environment(fresh, mode_);
-    if (!errors.empty())
-      return {ctl::Result::error,
-              fresh.file + ": " + std::to_string(errors.size()) + " problem(s)",
-              {{"errors", errors_json(errors)}}};
-    return Reply::ok(fresh.file + ": configuration OK",
-                     {{"sha256", config::file_sha256(fresh.file)}});
+    return ctl::config_test_result(fresh.file, config::check_sensor_environment(fresh, mode_));
   } catch (const config::ConfigErrors& e) {
-    return {ctl::Result::error,
-            options_.config_path + ": invalid",
-            {{"errors", errors_json(e.errors())}}};
+    return ctl::config_errors(options_.config_path + ": invalid", e.errors());
   }
 }
 
@@ -183,20 +164,14 @@ Reply SensorDaemon::reload(const std::string& origin) {
   try {
     fresh = config::load_sensor_config(options_.config_path, mode_);
   } catch (const config::ConfigErrors& e) {
-    log->error("reload_refused origin=\"{}\" errors={} action=kept_running_configuration", origin,
-               e.errors().size());
-    for (const auto& err : e.errors()) log->error("reload_error {}", err.to_string());
-    return {ctl::Result::error,
-            "configuration invalid; the running one is kept",
-            {{"errors", errors_json(e.errors())}}};
+    return ctl::reload_refused(*log, origin, "configuration invalid; the running one is kept",
+                               e.errors());
   }
   auto problems = config::check_sensor_environment(fresh, mode_);
-  if (!problems.empty()) {
-    for (const auto& err : problems) log->error("reload_error {}", err.to_string());
-    return {ctl::Result::error,
-            "configuration refers to missing or bad files; the running one is kept",
-            {{"errors", errors_json(problems)}}};
-  }
+  if (!problems.empty())
+    return ctl::reload_refused(
+        *log, origin, "configuration refers to missing or bad files; the running one is kept",
+        problems);
 
   const auto& old = *config_;
   auto next = std::make_shared<config::SensorConfig>(old);
@@ -261,12 +236,7 @@ Reply SensorDaemon::reload(const std::string& origin) {
     flush_timer_.cancel();
     arm_flush_timer();
   }
-  std::string text = "configuration reloaded";
-  text += applied.empty() ? "; nothing to apply" : "; applied: " + joined(applied);
-  if (!restart.empty()) text += "; restart needed for: " + joined(restart);
-  log->info("reload origin=\"{}\" applied=\"{}\" restart_needed=\"{}\"", origin, joined(applied),
-            joined(restart));
-  return Reply::ok(text, {{"applied", applied}, {"restart_required", restart}});
+  return ctl::reload_done(*log, origin, applied, restart);
 }
 
 }  // namespace teiten::sensor

@@ -10,6 +10,7 @@
 
 #include "common/base/wall_clock.h"
 #include "common/config/config_hash.h"
+#include "common/process/daemon_start.h"
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
 #include "common/process/privileges.h"
@@ -68,27 +69,13 @@ int SensorDaemon::run() {
     config_ = std::make_shared<config::SensorConfig>(
         config::load_sensor_config(options_.config_path, mode_));
   } catch (const config::ConfigErrors& e) {
-    for (const auto& err : e.errors()) std::cerr << err.to_string() << "\n";
+    print_config_errors(e.errors());
     return kExitConfig;
   }
-  if (options_.check_only) return check(*config_);
+  if (options_.check_only)
+    return report_check(config_->file, config::check_sensor_environment(*config_, mode_));
   set_log_level(config_->log.level);
-  try {
-    return serve();
-  } catch (const std::exception& e) {
-    logger("sensor")->critical("fatal error=\"{}\"", e.what());
-    std::cerr << "teiten-sensor: " << e.what() << "\n";
-    notifier_.stopping(std::string("failed: ") + e.what());
-    return kExitFailure;
-  }
-}
-
-int SensorDaemon::check(const config::SensorConfig& config) {
-  auto errors = config::check_sensor_environment(config, mode_);
-  for (const auto& err : errors) std::cerr << err.to_string() << "\n";
-  if (!errors.empty()) return kExitConfig;
-  std::cout << config.file << ": configuration OK\n";
-  return kExitOk;
+  return serve_guarded("teiten-sensor", "sensor", notifier_, [this] { return serve(); });
 }
 
 int SensorDaemon::serve() {

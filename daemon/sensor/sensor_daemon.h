@@ -51,7 +51,6 @@ class SensorDaemon {
 
  private:
   // sensor_daemon.cpp: lifecycle
-  int check(const config::SensorConfig& config);
   int serve();
   void open();
   void start_io();
