@@ -10,25 +10,11 @@
 #include "common/config/collector_config.h"
 #include "common/config/config_error.h"
 #include "common/config/sensor_config.h"
+#include "support/temp_dir.h"
 
 namespace teiten::config::test {
 
-/// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  /// Writes `text` to NAME (creating parent directories); returns its path.
-  std::string write(const std::string& name, const std::string& text) const;
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using teiten::test::TempDir;
 
 /// Drops the newline that opens a raw string, so the text's line 1 is the
 /// line after R"(.

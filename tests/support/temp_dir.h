@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 
 namespace teiten::test {
@@ -22,6 +24,14 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string operator/(const std::string& name) const { return file(name); }
+  /// Writes `text` to NAME (creating parent directories); returns its path.
+  std::string write(const std::string& name, const std::string& text) const {
+    auto f = path_ / name;
+    std::filesystem::create_directories(f.parent_path());
+    std::ofstream(f, std::ios::binary) << text;
+    return f.string();
+  }
 
  private:
   std::filesystem::path path_;

@@ -14,13 +14,13 @@ namespace {
 constexpr uint64_t kPackets = 100'000;
 constexpr int64_t kStart = 1277942400;  // 2010-07-01T00:00:00Z
 
-test::View view_of(BenchKind kind) {
+synth::test::View view_of(BenchKind kind) {
   if (kind == BenchKind::telescope)
     return {{*base::Prefix::parse("198.18.0.0/16"), *base::Prefix::parse("2001:db8:1::/48")}, {}};
   return {{*base::Prefix::parse("192.0.2.10"), *base::Prefix::parse("2001:db8::10")}, {}};
 }
 
-double share(const test::Recount& r, const char* cls) {
+double share(const synth::test::Recount& r, const char* cls) {
   auto it = r.classes.find(cls);
   return it == r.classes.end() ? 0.0
                                : static_cast<double>(it->second) / static_cast<double>(r.packets);
@@ -33,14 +33,14 @@ TEST_CASE("bench files at 100k packets have the DESIGN mix and their truth match
   const auto kind = GENERATE(BenchKind::telescope, BenchKind::small);
   const bool telescope = kind == BenchKind::telescope;
   const std::string name = telescope ? "bench-telescope" : "bench-small";
-  test::TempDir dir;
+  synth::test::TempDir dir;
   SynthOptions o;
   o.out_dir = dir.path();
   o.packets = kPackets;
   const auto summary = run_bench(kind, o);
-  const auto r = test::recount(dir.file(name + ".pcap"), view_of(kind), "UTC");
-  const auto truth = test::read_truth_csv(dir.file(name + ".truth.csv"));
-  INFO(name << '\n' << test::describe_difference(truth, r.rows));
+  const auto r = synth::test::recount(dir.file(name + ".pcap"), view_of(kind), "UTC");
+  const auto truth = synth::test::read_truth_csv(dir.file(name + ".truth.csv"));
+  INFO(name << '\n' << synth::test::describe_difference(truth, r.rows));
   REQUIRE(r.rows == truth);
   CHECK(r.packets == kPackets);
   CHECK(r.counted == kPackets);
@@ -121,7 +121,7 @@ TEST_CASE("bench files at 100k packets have the DESIGN mix and their truth match
 }
 
 TEST_CASE("bench output is identical for a seed and differs for another", "[synth]") {
-  test::TempDir a, b, c;
+  synth::test::TempDir a, b, c;
   SynthOptions o;
   o.packets = 20'000;
   o.out_dir = a.path();
@@ -131,12 +131,12 @@ TEST_CASE("bench output is identical for a seed and differs for another", "[synt
   o.out_dir = c.path();
   o.seed = 2;
   run_bench(BenchKind::small, o);
-  const std::string pa = test::slurp(a.file("bench-small.pcap"));
+  const std::string pa = synth::test::slurp(a.file("bench-small.pcap"));
   CHECK(pa.size() > 20'000 * 76);
-  CHECK(pa == test::slurp(b.file("bench-small.pcap")));
-  CHECK(test::slurp(a.file("bench-small.truth.csv")) ==
-        test::slurp(b.file("bench-small.truth.csv")));
-  CHECK(test::slurp(a.file("bench-small.summary.json")) ==
-        test::slurp(b.file("bench-small.summary.json")));
-  CHECK(pa != test::slurp(c.file("bench-small.pcap")));
+  CHECK(pa == synth::test::slurp(b.file("bench-small.pcap")));
+  CHECK(synth::test::slurp(a.file("bench-small.truth.csv")) ==
+        synth::test::slurp(b.file("bench-small.truth.csv")));
+  CHECK(synth::test::slurp(a.file("bench-small.summary.json")) ==
+        synth::test::slurp(b.file("bench-small.summary.json")));
+  CHECK(pa != synth::test::slurp(c.file("bench-small.pcap")));
 }

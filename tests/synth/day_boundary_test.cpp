@@ -8,12 +8,12 @@ using namespace teiten::synth;
 
 namespace {
 
-test::View boundary_view() {
+synth::test::View boundary_view() {
   return {{*base::Prefix::parse("192.0.2.1"), *base::Prefix::parse("2001:db8::1")}, {}};
 }
 
 // Rows of one day whose first or last packet is `sec`.
-size_t rows_touching(const test::Rows& rows, const std::string& day, int64_t sec) {
+size_t rows_touching(const synth::test::Rows& rows, const std::string& day, int64_t sec) {
   size_t n = 0;
   for (const auto& [k, v] : rows)
     if (std::get<0>(k) == day && (v.first == sec || v.last == sec)) ++n;
@@ -23,7 +23,7 @@ size_t rows_touching(const test::Rows& rows, const std::string& day, int64_t sec
 }  // namespace
 
 TEST_CASE("day-boundary truth matches a recount across Tokyo midnights", "[synth]") {
-  test::TempDir dir;
+  synth::test::TempDir dir;
   SynthOptions o;
   o.out_dir = dir.path();
   auto summary = run_day_boundary(o);
@@ -31,9 +31,9 @@ TEST_CASE("day-boundary truth matches a recount across Tokyo midnights", "[synth
   // 2010-07-02 00:00 JST = 2010-07-01T15:00:00Z, hand-computed.
   CHECK(summary["parameters"]["midnights"][0] == 1277996400);
   CHECK(summary["parameters"]["midnights"][1] == 1278082800);
-  const auto r = test::recount(dir.file("day-boundary.pcap"), boundary_view(), "Asia/Tokyo");
-  const auto truth = test::read_truth_csv(dir.file("day-boundary.truth.csv"));
-  INFO(test::describe_difference(truth, r.rows));
+  const auto r = synth::test::recount(dir.file("day-boundary.pcap"), boundary_view(), "Asia/Tokyo");
+  const auto truth = synth::test::read_truth_csv(dir.file("day-boundary.truth.csv"));
+  INFO(synth::test::describe_difference(truth, r.rows));
   CHECK(r.rows == truth);
   CHECK(r.undecodable == 0);
   CHECK(r.out_of_order == 0);
@@ -47,7 +47,7 @@ TEST_CASE("day-boundary truth matches a recount across Tokyo midnights", "[synth
 }
 
 TEST_CASE("day-boundary in America/New_York straddles the 23-hour DST day", "[synth]") {
-  test::TempDir dir;
+  synth::test::TempDir dir;
   SynthOptions o;
   o.out_dir = dir.path();
   o.timezone = "America/New_York";
@@ -59,9 +59,10 @@ TEST_CASE("day-boundary in America/New_York straddles the 23-hour DST day", "[sy
   CHECK(summary["parameters"]["midnights"][0] == 1268542800);
   CHECK(summary["parameters"]["midnights"][1] == 1268625600);
   CHECK(summary["parameters"]["offset_change"] == 1268550000);
-  const auto r = test::recount(dir.file("day-boundary.pcap"), boundary_view(), "America/New_York");
-  const auto truth = test::read_truth_csv(dir.file("day-boundary.truth.csv"));
-  INFO(test::describe_difference(truth, r.rows));
+  const auto r =
+      synth::test::recount(dir.file("day-boundary.pcap"), boundary_view(), "America/New_York");
+  const auto truth = synth::test::read_truth_csv(dir.file("day-boundary.truth.csv"));
+  INFO(synth::test::describe_difference(truth, r.rows));
   CHECK(r.rows == truth);
   for (const auto& [k, v] : truth) {
     const std::string& day = std::get<0>(k);
@@ -74,16 +75,17 @@ TEST_CASE("day-boundary in America/New_York straddles the 23-hour DST day", "[sy
 }
 
 TEST_CASE("day-boundary over the autumn change keeps the 25-hour day whole", "[synth]") {
-  test::TempDir dir;
+  synth::test::TempDir dir;
   SynthOptions o;
   o.out_dir = dir.path();
   o.timezone = "America/New_York";
   o.day = "2010-11-06";
   auto summary = run_day_boundary(o);
   CHECK(summary["parameters"]["offset_change"] == 1289109600);  // 2010-11-07T06:00:00Z
-  const auto r = test::recount(dir.file("day-boundary.pcap"), boundary_view(), "America/New_York");
-  const auto truth = test::read_truth_csv(dir.file("day-boundary.truth.csv"));
-  INFO(test::describe_difference(truth, r.rows));
+  const auto r =
+      synth::test::recount(dir.file("day-boundary.pcap"), boundary_view(), "America/New_York");
+  const auto truth = synth::test::read_truth_csv(dir.file("day-boundary.truth.csv"));
+  INFO(synth::test::describe_difference(truth, r.rows));
   CHECK(r.rows == truth);
   CHECK(rows_touching(truth, "2010-11-07", 1289109599) >= 10);
   CHECK(rows_touching(truth, "2010-11-07", 1289109600) >= 10);

@@ -22,10 +22,10 @@ constexpr int64_t kMonthEnd = 1280588400;    // 2010-08-01 00:00 JST
 
 // One default fleet (ten sensors, July 2010, Tokyo, scale 1) for all tests.
 struct Fleet {
-  test::TempDir dir;
+  synth::test::TempDir dir;
   nlohmann::ordered_json summary;
   YAML::Node yaml;
-  std::map<std::string, test::Rows> truth;  ///< by sensor id
+  std::map<std::string, synth::test::Rows> truth;  ///< by sensor id
 };
 
 const Fleet& fleet() {
@@ -37,14 +37,14 @@ const Fleet& fleet() {
     p->yaml = YAML::LoadFile(p->dir.file("fleet.yaml"));
     for (const auto& s : p->yaml["sensors"])
       p->truth[s["id"].as<std::string>()] =
-          test::read_truth_csv(p->dir.file(s["truth"].as<std::string>()));
+          synth::test::read_truth_csv(p->dir.file(s["truth"].as<std::string>()));
     return p;
   }();
   return *f;
 }
 
-test::View view_of(const YAML::Node& sensor) {
-  test::View v;
+synth::test::View view_of(const YAML::Node& sensor) {
+  synth::test::View v;
   for (const auto& n : sensor["observed"])
     v.observed.push_back(*base::Prefix::parse(n.as<std::string>()));
   for (const auto& n : sensor["ignore_sources"])
@@ -53,8 +53,8 @@ test::View view_of(const YAML::Node& sensor) {
 }
 
 // day -> summed sources (rows) of one port type and kind at one sensor.
-std::map<std::string, uint64_t> daily_sources(const test::Rows& rows, const std::string& proto,
-                                              uint32_t port) {
+std::map<std::string, uint64_t> daily_sources(const synth::test::Rows& rows,
+                                              const std::string& proto, uint32_t port) {
   std::map<std::string, uint64_t> out;
   for (const auto& [k, v] : rows)
     if (std::get<1>(k) == proto && std::get<2>(k) == port && std::get<4>(k) == "probe")
@@ -97,16 +97,16 @@ TEST_CASE("every fleet sensor's truth matches an independent recount of its pcap
   uint64_t tagged = 0, double_tagged = 0, v6_rows = 0;
   for (const auto& s : fleet().yaml["sensors"]) {
     const std::string id = s["id"].as<std::string>();
-    const auto r =
-        test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s), "Asia/Tokyo");
+    const auto r = synth::test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s),
+                                        "Asia/Tokyo");
     const auto& truth = fleet().truth.at(id);
-    INFO(id << '\n' << test::describe_difference(truth, r.rows));
+    INFO(id << '\n' << synth::test::describe_difference(truth, r.rows));
     CHECK(r.rows == truth);
     CHECK(r.undecodable == 0);
     CHECK(r.out_of_order == 0);
     // Frames that must not count are there, and the summary says how many.
     const auto summary =
-        nlohmann::json::parse(test::slurp(fleet().dir.file(s["summary"].as<std::string>())));
+        nlohmann::json::parse(synth::test::slurp(fleet().dir.file(s["summary"].as<std::string>())));
     CHECK(summary["packets_counted"] == r.counted);
     CHECK(summary["not_counted"]["other_destination"] == r.other_destination);
     CHECK(summary["not_counted"]["ignored_source"] == r.ignored);
@@ -135,7 +135,7 @@ TEST_CASE("every local midnight of the month has packets in the second before an
           "[synth][fleet]") {
   const auto& s = fleet().yaml["sensors"][0];
   const auto r =
-      test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s), "Asia/Tokyo");
+      synth::test::recount(fleet().dir.file(s["pcap"].as<std::string>()), view_of(s), "Asia/Tokyo");
   for (int64_t m = kMonthStart + 86400; m < kMonthEnd; m += 86400) {
     const int64_t us = m * 1'000'000;
     const auto it = std::lower_bound(r.times_us.begin(), r.times_us.end(), us - 1'000'000);
@@ -256,9 +256,9 @@ TEST_CASE("tshark counts as many TCP SYN probes to a sensor as the truth",
       "ip.dst==" + address +
       " && tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.flags.reset==0 && !icmp && !(ip.src==" +
       s["ignore_sources"][0].as<std::string>() + ")";
-  const auto [status, out] = test::run("tshark -n -o ip.defragment:FALSE -r " +
-                                       fleet().dir.file(s["pcap"].as<std::string>()) + " -Y '" +
-                                       filter + "' 2>/dev/null | wc -l");
+  const auto [status, out] = synth::test::run("tshark -n -o ip.defragment:FALSE -r " +
+                                              fleet().dir.file(s["pcap"].as<std::string>()) +
+                                              " -Y '" + filter + "' 2>/dev/null | wc -l");
   REQUIRE(status == 0);
   uint64_t expected = 0;
   for (const auto& [k, v] : fleet().truth.at(s["id"].as<std::string>()))
@@ -270,7 +270,7 @@ TEST_CASE("tshark counts as many TCP SYN probes to a sensor as the truth",
 }
 
 TEST_CASE("a fleet is the same for a seed and differs for another", "[synth][fleet]") {
-  test::TempDir a, b, c;
+  synth::test::TempDir a, b, c;
   SynthOptions o;
   o.sensors = 2;
   o.scale = 0.3;
@@ -283,6 +283,6 @@ TEST_CASE("a fleet is the same for a seed and differs for another", "[synth][fle
   run_fleet(o);
   for (const char* f :
        {"s01.pcap", "s02.pcap", "s01.truth.csv", "fleet.yaml", "fleet.summary.json"})
-    CHECK(test::slurp(a.file(f)) == test::slurp(b.file(f)));
-  CHECK(test::slurp(a.file("s01.pcap")) != test::slurp(c.file("s01.pcap")));
+    CHECK(synth::test::slurp(a.file(f)) == synth::test::slurp(b.file(f)));
+  CHECK(synth::test::slurp(a.file("s01.pcap")) != synth::test::slurp(c.file("s01.pcap")));
 }

@@ -117,9 +117,9 @@ TEST_CASE("the truth counts only observed destinations from sources that are not
   CHECK(truth.add(six) == Verdict::counted);
   truth.finish();
 
-  test::TempDir dir;
+  synth::test::TempDir dir;
   truth.write_csv(dir.file("t.csv"));
-  CHECK(test::slurp(dir.file("t.csv")) ==
+  CHECK(synth::test::slurp(dir.file("t.csv")) ==
         "day,proto,port,src,kind,accesses,first_seen,last_seen\n"
         "2010-07-08,tcp,445,203.0.113.99,probe,1,1278601199,1278601199\n"
         "2010-07-09,tcp,22,2001:200::7,probe,1,1278601300,1278601300\n"
@@ -153,9 +153,9 @@ TEST_CASE("truth rows are ordered by day, proto, port, source value with IPv4 fi
   add("9.9.9.9", tcp_flag::ack, 1, 80);
   add("9.9.9.9", tcp_flag::syn | tcp_flag::ack, 80, 1);
   truth.finish();
-  test::TempDir dir;
+  synth::test::TempDir dir;
   truth.write_csv(dir.file("t.csv"));
-  CHECK(test::slurp(dir.file("t.csv")) ==
+  CHECK(synth::test::slurp(dir.file("t.csv")) ==
         "day,proto,port,src,kind,accesses,first_seen,last_seen\n"
         "1970-01-01,tcp,80,9.9.9.9,probe,1,1000,1000\n"
         "1970-01-01,tcp,80,9.9.9.9,backscatter,1,1000,1000\n"

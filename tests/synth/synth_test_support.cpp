@@ -151,18 +151,6 @@ bool decode(const uint8_t* f, size_t n, Packet& p, Recount& r) {
 
 }  // namespace
 
-TempDir::TempDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "teiten-synth-test-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 Recount recount(const std::string& path, const View& view, const std::string& zone) {
   char err[PCAP_ERRBUF_SIZE];
   pcap_t* pc = pcap_open_offline(path.c_str(), err);

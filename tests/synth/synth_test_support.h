@@ -15,21 +15,11 @@
 #include <vector>
 
 #include "common/base/prefix.h"
+#include "support/temp_dir.h"
 
 namespace teiten::synth::test {
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using teiten::test::TempDir;
 
 /// (day, proto, port, src, kind), as in the truth CSV.
 using RowKey = std::tuple<std::string, std::string, uint32_t, std::string, std::string>;
