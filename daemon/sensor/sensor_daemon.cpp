@@ -202,13 +202,17 @@ void SensorDaemon::arm_address_timer() {
 void SensorDaemon::arm_watchdog_timer(std::chrono::microseconds interval) {
   // Pets the watchdog only while the capture loop keeps coming back from
   // libpcap; a wake-up each period keeps a quiet interface from looking hung.
+  // On a quiet interface the last return is that previous wake-up, a period
+  // plus scheduling ago, so the limit must exceed the period: with both at
+  // half the interval a healthy sensor now and then missed a pet, leaving
+  // a gap of the whole interval.
   watchdog_timer_.expires_after(interval / 2);
   watchdog_timer_.async_wait([this, interval](const boost::system::error_code& ec) {
     if (ec) return;
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now().time_since_epoch())
                       .count();
-    auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() / 2;
+    auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() * 3 / 4;
     if (now_ms - pipeline_->heartbeat_ms() <= limit)
       notifier_.watchdog();
     else
