@@ -152,6 +152,24 @@ class Bench:
                 self.add(f"{name}: tcpdump -r with a BPF probe filter (reference)", d, "s",
                          floor=f, note="counts nothing, writes nothing")
 
+    def geo(self):
+        floors, walls = [], []
+        for i in range(self.args.runs):
+            out = subprocess.run([self.bin("teiten-bench-geo"), str(self.args.geo_addresses)],
+                                 check=True, capture_output=True, text=True).stdout
+            result = json.loads(out)
+            floors.append(result["floor_seconds"])
+            walls.append(result["locator_seconds"])
+            log(f"bench: geo run {i + 1}/{self.args.runs}: floor {floors[-1]:.3f} s, "
+                f"locator {walls[-1]:.3f} s")
+        n = result["addresses"]
+        f, w = statistics.median(floors), statistics.median(walls)
+        self.add(f"Geolocation: floor (libloc C API lookup loop, {n:,} addresses)", f, "s",
+                 note=f"{n / f:,.0f} lookups/s")
+        self.add("Geolocation: teiten::geo Locator::lookup, default database", w, "s", floor=f,
+                 target="<= 1.5x floor", met=w / f <= 1.5,
+                 note=f"{n / w:,.0f} lookups/s; {result['source']}")
+
     def live(self):
         if os.geteuid() != 0 or not shutil.which("tcpreplay"):
             self.add("Live capture", None, "", note="skipped: needs root and tcpreplay")
@@ -345,11 +363,13 @@ def main():
     p.add_argument("--packets", type=int, default=5_000_000)
     p.add_argument("--live-packets", type=int, default=1_000_000)
     p.add_argument("--ingest-packets", type=int, default=300_000)
-    p.add_argument("--only", choices=["replay", "live", "ingest"], action="append")
+    p.add_argument("--geo-addresses", type=int, default=1_000_000)
+    p.add_argument("--only", choices=["replay", "live", "ingest", "geo"], action="append")
     args = p.parse_args()
     bench = Bench(args)
-    parts = args.only or ["replay", "live", "ingest"]
-    for part, fn in (("replay", bench.replays), ("live", bench.live), ("ingest", bench.ingest)):
+    parts = args.only or ["replay", "live", "ingest", "geo"]
+    for part, fn in (("replay", bench.replays), ("live", bench.live), ("ingest", bench.ingest),
+                     ("geo", bench.geo)):
         if part in parts:
             try:
                 fn()
