@@ -4,6 +4,10 @@
 
 namespace teiten::store {
 
+bool StoreError::disk_full() const {
+  return (code_ & 0xFF) == SQLITE_FULL;
+}
+
 void check(sqlite3* db, int rc, std::string_view context) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   std::string what(context);
@@ -170,6 +174,15 @@ int Database::user_version() {
 
 void Database::set_user_version(int v) {
   exec("PRAGMA user_version=" + std::to_string(v));
+}
+
+int64_t Database::size_bytes() {
+  return query_int("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+      .value_or(0);
+}
+
+std::string Database::backend_version() {
+  return std::string("SQLite ") + sqlite3_libversion();
 }
 
 Transaction::Transaction(Database& db) : db_(db) {

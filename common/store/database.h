@@ -8,22 +8,12 @@
 
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "common/store/store_error.h"
+
 namespace teiten::store {
-
-class StoreError : public std::runtime_error {
- public:
-  StoreError(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
-  /// SQLite extended result code, or 0 for errors that are not SQLite's.
-  int code() const { return code_; }
-  bool disk_full() const { return (code_ & 0xFF) == SQLITE_FULL; }
-
- private:
-  int code_;
-};
 
 class Statement {
  public:
@@ -75,6 +65,10 @@ class Database {
   std::optional<int64_t> query_int(std::string_view sql);
   int user_version();
   void set_user_version(int v);
+  /// Size of the main database file as SQLite sees it (pages x page size).
+  int64_t size_bytes();
+  /// "SQLite 3.40.1": the library this program runs with. Thread-safe.
+  static std::string backend_version();
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
 

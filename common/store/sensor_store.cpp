@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "common/base/wall_clock.h"
+#include "common/store/database.h"
+#include "common/store/file_system.h"
 #include "common/store/row_writer.h"
 #include "common/store/schema.h"
 
@@ -42,29 +44,29 @@ std::string random_database_id() {
 
 SensorStore::SensorStore(const std::string& path, const std::string& sensor_id,
                          const std::string& zone)
-    : lock_(path), db_(path) {
+    : lock_(path), db_(std::make_unique<Database>(path)) {
   // A big page cache keeps large flushes from re-reading the B-tree.
-  db_.exec("PRAGMA cache_size=-16384");
-  migrate(db_, sensor_migrations(), "sensor database");
+  db_->exec("PRAGMA cache_size=-16384");
+  migrate(*db_, sensor_migrations(), "sensor database");
 
-  Transaction tx(db_);
-  auto id = meta_get(db_, "database_id");
+  Transaction tx(*db_);
+  auto id = meta_get(*db_, "database_id");
   if (!id) {
     database_id_ = random_database_id();
-    meta_set(db_, "database_id", database_id_);
-    meta_set(db_, "sensor_id", sensor_id);
-    meta_set(db_, "timezone", zone);
-    meta_set(db_, "created", std::to_string(base::unix_now()));
-    meta_set(db_, "next_seq", "1");
-    meta_set(db_, "last_acked_seq", "0");
+    meta_set(*db_, "database_id", database_id_);
+    meta_set(*db_, "sensor_id", sensor_id);
+    meta_set(*db_, "timezone", zone);
+    meta_set(*db_, "created", std::to_string(base::unix_now()));
+    meta_set(*db_, "next_seq", "1");
+    meta_set(*db_, "last_acked_seq", "0");
   } else {
     database_id_ = *id;
-    auto have_sensor = meta_get(db_, "sensor_id").value_or("");
+    auto have_sensor = meta_get(*db_, "sensor_id").value_or("");
     if (have_sensor != sensor_id)
       throw StoreError(
           "database " + path + " belongs to sensor '" + have_sensor + "', not '" + sensor_id + "'",
           0);
-    auto have_zone = meta_get(db_, "timezone").value_or("");
+    auto have_zone = meta_get(*db_, "timezone").value_or("");
     if (have_zone != zone)
       throw StoreError("database " + path + " counts days in time zone " + have_zone +
                            ", but the sensor is configured for " + zone +
@@ -74,6 +76,24 @@ SensorStore::SensorStore(const std::string& path, const std::string& sensor_id,
   tx.commit();
 }
 
+SensorStore::~SensorStore() = default;
+
+const std::string& SensorStore::path() const {
+  return db_->path();
+}
+
+int64_t SensorStore::database_bytes() {
+  return db_->size_bytes();
+}
+
+std::string SensorStore::backend_version() {
+  return Database::backend_version();
+}
+
+std::optional<uint64_t> SensorStore::free_bytes() {
+  return free_bytes_near(db_->path());
+}
+
 void SensorStore::commit(const tally::TallyDelta& delta, std::vector<OutboxBatch> batches) {
   commit(tally::sort_rows(delta.rows), delta.days, std::move(batches));
 }
@@ -81,8 +101,8 @@ void SensorStore::commit(const tally::TallyDelta& delta, std::vector<OutboxBatch
 void SensorStore::commit(const tally::SortedRows& rows,
                          const std::map<base::Day, tally::DayStats>& days,
                          std::vector<OutboxBatch> batches) {
-  Transaction tx(db_);
-  RowWriter writer(db_, false);
+  Transaction tx(*db_);
+  RowWriter writer(*db_, false);
   tally::SortedCursor at;
   tally::visit_sorted(
       rows, at, rows.size(), [&](const tally::SortedV4& r) { writer.write(r); },
@@ -90,8 +110,8 @@ void SensorStore::commit(const tally::SortedRows& rows,
   writer.finish();
   for (const auto& [day, stats] : days) writer.write_stats(day, stats);
   if (!batches.empty()) {
-    uint64_t seq = std::stoull(meta_get(db_, "next_seq").value_or("1"));
-    auto ins = db_.prepare(
+    uint64_t seq = std::stoull(meta_get(*db_, "next_seq").value_or("1"));
+    auto ins = db_->prepare(
         "INSERT INTO outbox(seq, created, rows, min_day, payload) VALUES(?, ?, ?, ?, ?)");
     for (auto& b : batches) {
       b.seq = seq++;
@@ -102,13 +122,13 @@ void SensorStore::commit(const tally::SortedRows& rows,
           .bind_blob(5, b.payload.data(), b.payload.size());
       ins.run();
     }
-    meta_set(db_, "next_seq", std::to_string(seq));
+    meta_set(*db_, "next_seq", std::to_string(seq));
   }
   tx.commit();
 }
 
 std::optional<OutboxBatch> SensorStore::next_batch(uint64_t after) {
-  auto st = db_.prepare(
+  auto st = db_->prepare(
       "SELECT seq, created, rows, min_day, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1");
   st.bind(1, static_cast<int64_t>(after));
   if (!st.step()) return std::nullopt;
@@ -122,40 +142,40 @@ std::optional<OutboxBatch> SensorStore::next_batch(uint64_t after) {
 }
 
 void SensorStore::acknowledge(uint64_t seq) {
-  Transaction tx(db_);
-  auto del = db_.prepare("DELETE FROM outbox WHERE seq <= ?");
+  Transaction tx(*db_);
+  auto del = db_->prepare("DELETE FROM outbox WHERE seq <= ?");
   del.bind(1, static_cast<int64_t>(seq));
   del.run();
-  uint64_t last = std::stoull(meta_get(db_, "last_acked_seq").value_or("0"));
-  if (seq > last) meta_set(db_, "last_acked_seq", std::to_string(seq));
+  uint64_t last = std::stoull(meta_get(*db_, "last_acked_seq").value_or("0"));
+  if (seq > last) meta_set(*db_, "last_acked_seq", std::to_string(seq));
   tx.commit();
 }
 
 OutboxState SensorStore::outbox_state() {
   OutboxState s;
-  auto st = db_.prepare("SELECT count(*), coalesce(sum(rows), 0), min(created) FROM outbox");
+  auto st = db_->prepare("SELECT count(*), coalesce(sum(rows), 0), min(created) FROM outbox");
   if (st.step()) {
     s.batches = static_cast<uint64_t>(st.column_int64(0));
     s.rows = static_cast<uint64_t>(st.column_int64(1));
     if (!st.column_is_null(2)) s.oldest_created = st.column_int64(2);
   }
-  s.next_seq = std::stoull(meta_get(db_, "next_seq").value_or("1"));
-  s.last_acked_seq = std::stoull(meta_get(db_, "last_acked_seq").value_or("0"));
+  s.next_seq = std::stoull(meta_get(*db_, "next_seq").value_or("1"));
+  s.last_acked_seq = std::stoull(meta_get(*db_, "last_acked_seq").value_or("0"));
   return s;
 }
 
 uint64_t SensorStore::prune(base::Day before) {
   // Never delete what the collector has not yet acknowledged.
-  auto pending = db_.query_int("SELECT min(min_day) FROM outbox");
+  auto pending = db_->query_int("SELECT min(min_day) FROM outbox");
   base::Day cutoff = before;
   if (pending && *pending < cutoff) cutoff = static_cast<base::Day>(*pending);
-  Transaction tx(db_);
-  auto rows = db_.prepare("DELETE FROM tally WHERE k < (?1 << 32)");
+  Transaction tx(*db_);
+  auto rows = db_->prepare("DELETE FROM tally WHERE k < (?1 << 32)");
   rows.bind(1, cutoff);
   rows.run();
-  auto deleted = static_cast<uint64_t>(sqlite3_changes(db_.handle()));
+  auto deleted = static_cast<uint64_t>(sqlite3_changes(db_->handle()));
   for (const char* table : {"day_stats", "day_counters"}) {
-    auto st = db_.prepare(std::string("DELETE FROM ") + table + " WHERE day < ?");
+    auto st = db_->prepare(std::string("DELETE FROM ") + table + " WHERE day < ?");
     st.bind(1, cutoff);
     st.run();
   }
@@ -165,8 +185,8 @@ uint64_t SensorStore::prune(base::Day before) {
 
 DaySummary SensorStore::day_summary(base::Day day) {
   DaySummary s;
-  auto st = db_.prepare("SELECT k & 15, count(*), coalesce(sum(accesses), 0) FROM tally WHERE " +
-                        day_key_range_sql("k") + " GROUP BY k & 15");
+  auto st = db_->prepare("SELECT k & 15, count(*), coalesce(sum(accesses), 0) FROM tally WHERE " +
+                         day_key_range_sql("k") + " GROUP BY k & 15");
   st.bind(1, day);
   while (st.step()) {
     auto k = static_cast<size_t>(st.column_int64(0));
@@ -180,7 +200,7 @@ DaySummary SensorStore::day_summary(base::Day day) {
 
 std::vector<PortTotal> SensorStore::top_ports(base::Day day, size_t limit, bool by_sources) {
   std::string order = by_sources ? "s DESC, a DESC" : "a DESC, s DESC";
-  auto st = db_.prepare(
+  auto st = db_->prepare(
       "SELECT (k >> 24) & 255 AS proto, (k >> 8) & 65535 AS port, sum(accesses) AS a,"
       " count(*) AS s FROM tally WHERE " +
       day_key_range_sql("k") +
@@ -197,7 +217,7 @@ std::vector<PortTotal> SensorStore::top_ports(base::Day day, size_t limit, bool 
 }
 
 void SensorStore::for_each_row(const std::function<void(const tally::Row&)>& fn) {
-  auto st = db_.prepare(
+  auto st = db_->prepare(
       "SELECT day, proto, port, kind, src, accesses, first_seen, last_seen FROM tally_rows"
       " ORDER BY day, proto, port, kind, src");
   while (st.step()) {
@@ -216,7 +236,7 @@ void SensorStore::for_each_row(const std::function<void(const tally::Row&)>& fn)
 
 std::map<base::Day, tally::DayStats> SensorStore::all_day_stats() {
   std::map<base::Day, tally::DayStats> out;
-  auto st = db_.prepare(
+  auto st = db_->prepare(
       "SELECT day, packets, first_packet, last_packet, capture_seconds, kernel_drops, if_drops"
       " FROM day_stats");
   while (st.step()) {
@@ -228,7 +248,7 @@ std::map<base::Day, tally::DayStats> SensorStore::all_day_stats() {
     if (!st.column_is_null(5)) s.kernel_drops = static_cast<uint64_t>(st.column_int64(5));
     if (!st.column_is_null(6)) s.if_drops = static_cast<uint64_t>(st.column_int64(6));
   }
-  auto c = db_.prepare("SELECT day, name, value FROM day_counters");
+  auto c = db_->prepare("SELECT day, name, value FROM day_counters");
   while (c.step())
     tally::add_named_counter(out[static_cast<base::Day>(c.column_int64(0))], c.column_text(1),
                              static_cast<uint64_t>(c.column_int64(2)));

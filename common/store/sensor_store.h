@@ -7,16 +7,20 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "common/store/database.h"
 #include "common/store/lock_file.h"
+#include "common/store/store_error.h"
 #include "common/tally/sorted_rows.h"
 #include "common/tally/tally_delta.h"
 
 namespace teiten::store {
+
+class Database;
 
 /// A batch as frozen in the outbox: its payload is sent byte for byte,
 /// however many times it takes.
@@ -54,8 +58,11 @@ class SensorStore {
   /// Throws StoreError: database locked by another process, unreadable,
   /// created for another sensor id or time zone, or newer than this program.
   SensorStore(const std::string& path, const std::string& sensor_id, const std::string& zone);
+  ~SensorStore();
+  SensorStore(const SensorStore&) = delete;
+  SensorStore& operator=(const SensorStore&) = delete;
 
-  const std::string& path() const { return db_.path(); }
+  const std::string& path() const;
   /// 32 hex digits, random, made when the database was created.
   const std::string& database_id() const { return database_id_; }
 
@@ -85,11 +92,16 @@ class SensorStore {
   /// Stats of every day (tests, tools).
   std::map<base::Day, tally::DayStats> all_day_stats();
 
-  Database& database() { return db_; }
+  /// Bytes the database file occupies.
+  int64_t database_bytes();
+  /// "SQLite 3.40.1". Thread-safe (it reads no database).
+  static std::string backend_version();
+  /// Free space of the file system holding the database, or nullopt.
+  std::optional<uint64_t> free_bytes();
 
  private:
   LockFile lock_;
-  Database db_;
+  std::unique_ptr<Database> db_;
   std::string database_id_;
 };
 

@@ -1,7 +1,6 @@
 // CollectorDaemon: control commands and configuration reload. Handlers run
 // on the network thread; database reads run on the store thread.
 #include <openssl/crypto.h>
-#include <sqlite3.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -32,10 +31,10 @@ ordered_json age(const std::optional<int64_t>& t, int64_t now) {
 }  // namespace
 
 void CollectorDaemon::register_commands() {
-  registry_.add_sync("version", "software and library versions", [](const json&) {
+  registry_.add_sync("version", "software and library versions", [this](const json&) {
     return Reply::ok("teiten-collector " TEITEN_VERSION,
                      {{"version", TEITEN_VERSION},
-                      {"sqlite", sqlite3_libversion()},
+                      {"storage", store_.store->backend_version()},
                       {"openssl", OpenSSL_version(OPENSSL_VERSION)}});
   });
   registry_.add("status", "ingest, refusals, storage at a glance",
@@ -71,11 +70,7 @@ void CollectorDaemon::command_status(ctl::Respond respond) {
   store_.worker.post([this, respond = std::move(respond)] {
     int64_t bytes = 0;
     try {
-      bytes = store_.store->database()
-                  .query_int(
-                      "SELECT page_count * page_size FROM pragma_page_count(),"
-                      " pragma_page_size()")
-                  .value_or(0);
+      bytes = store_.store->database_bytes();
     } catch (const std::exception&) {
     }
     asio::post(io_, [this, bytes, respond] {
@@ -120,7 +115,7 @@ void CollectorDaemon::command_sensors(ctl::Respond respond) {
   int64_t midnight = day_clock.day_start(today);
   store_.worker.post([this, today, midnight, respond = std::move(respond)] {
     std::vector<store::SensorRecord> records;
-    std::map<std::string, store::CollectorStore::Freshness> fresh;
+    std::map<std::string, store::CollectorStorage::Freshness> fresh;
     std::string error;
     try {
       records = store_.store->sensors();

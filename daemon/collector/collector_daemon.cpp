@@ -9,6 +9,7 @@
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
 #include "common/process/privileges.h"
+#include "common/store/collector_store.h"
 
 namespace teiten::collector {
 namespace asio = boost::asio;

@@ -13,7 +13,7 @@
 
 #include "common/config/collector_config.h"
 #include "common/process/worker_thread.h"
-#include "common/store/collector_store.h"
+#include "common/store/collector_storage.h"
 #include "daemon/collector/ingest_stats.h"
 
 namespace teiten::collector {
@@ -22,7 +22,7 @@ class IngestSession;
 
 /// The collector database and the thread that owns it.
 struct StoreThread {
-  std::unique_ptr<store::CollectorStore> store;
+  std::unique_ptr<store::CollectorStorage> store;
   process::WorkerThread worker;
 };
 

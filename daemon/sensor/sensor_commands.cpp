@@ -3,7 +3,6 @@
 // thread and answers back on the io thread.
 #include <openssl/crypto.h>
 #include <pcap/pcap.h>
-#include <sqlite3.h>
 
 #include <boost/asio/post.hpp>
 
@@ -35,7 +34,7 @@ void SensorDaemon::register_commands() {
     return Reply::ok("teiten-sensor " TEITEN_VERSION,
                      {{"version", TEITEN_VERSION},
                       {"libpcap", pcap_lib_version()},
-                      {"sqlite", sqlite3_libversion()},
+                      {"storage", store::SensorStore::backend_version()},
                       {"openssl", OpenSSL_version(OPENSSL_VERSION)}});
   });
   registry_.add("status", "capture, drops, today's counts, storage and shipping at a glance",
@@ -67,11 +66,7 @@ void SensorDaemon::command_status(ctl::Respond respond) {
     try {
       outbox = s.outbox_state();
       summary = s.day_summary(today);
-      bytes = s.database()
-                  .query_int(
-                      "SELECT page_count * page_size FROM pragma_page_count(),"
-                      " pragma_page_size()")
-                  .value_or(0);
+      bytes = s.database_bytes();
     } catch (const std::exception& e) {
       error = e.what();
     }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/store/database.h"
 #include "support/temp_dir.h"
 
 using namespace teiten;
@@ -25,8 +26,11 @@ tally::TallyDelta delta_with(
   return d;
 }
 
-std::vector<std::vector<std::string>> query(store::Database& db, const std::string& sql) {
+// Reads through a second, read-only connection, as an operator's sqlite3
+// shell does while the sensor writes.
+std::vector<std::vector<std::string>> query(const store::SensorStore& s, const std::string& sql) {
   std::vector<std::vector<std::string>> out;
+  store::Database db(s.path(), true);
   auto st = db.prepare(sql);
   while (st.step()) {
     std::vector<std::string> row;
@@ -49,7 +53,7 @@ TEST_CASE("the rollup view shows canonical text for every column", "[store]") {
   d.rows.add_v6(14799, tally::pack_proto_kind(packet::Proto::icmpv6, packet::Kind::backscatter), 1,
                 v6, 1278601300);
   s.commit(d);
-  auto rows = query(s.database(),
+  auto rows = query(s,
                     "SELECT day, sensor, proto, port, src, kind, accesses, first_seen, last_seen"
                     " FROM rollup ORDER BY proto");
   REQUIRE(rows.size() == 2);
@@ -127,14 +131,15 @@ TEST_CASE("coverage and counters views summarise each day", "[store]") {
   st.ignored[0] = 4;
   st.kernel_drops = 5;
   s.commit(d);
-  auto cov = query(s.database(),
+  auto cov = query(s,
                    "SELECT day, sensor, coverage_seconds, packets, kernel_drops, malformed, non_ip,"
                    " ignored FROM coverage");
   REQUIRE(cov.size() == 1);
   CHECK(cov[0] == std::vector<std::string>{"1970-01-04", "s01", "60", "10", "5", "3", "3", "4"});
-  auto if_drops = s.database().query_int("SELECT if_drops FROM coverage");
+  auto if_drops = store::Database(s.path(), true).query_int("SELECT if_drops FROM coverage");
   CHECK_FALSE(if_drops.has_value());  // unsupported stays NULL, not 0
-  auto n = s.database().query_int("SELECT count(*) FROM counters WHERE name LIKE 'malformed.%'");
+  auto n = store::Database(s.path(), true)
+               .query_int("SELECT count(*) FROM counters WHERE name LIKE 'malformed.%'");
   CHECK(n == 2);
 }
 
@@ -194,4 +199,18 @@ TEST_CASE("day summaries and top ports read the committed rows", "[store]") {
   auto by_src = s.top_ports(1, 1, true);
   REQUIRE(by_src.size() == 1);
   CHECK(by_src[0].sources == 2);
+}
+
+TEST_CASE("the sensor store reports its size, backend and free space", "[store]") {
+  TempDir dir;
+  int64_t bytes = 0;
+  {
+    store::SensorStore s(dir.file("s.db"), "s01", "UTC");
+    s.commit(delta_with({{14799, 445, 1, 100}, {14799, 22, 2, 101}}));
+    bytes = s.database_bytes();
+    CHECK(bytes > 0);
+    CHECK_THAT(s.backend_version(), Catch::Matches(R"(SQLite 3\.\d+\.\d+)"));
+    CHECK(s.free_bytes().value_or(0) > 0);
+  }
+  CHECK(std::filesystem::file_size(dir.file("s.db")) == static_cast<uint64_t>(bytes));
 }
