@@ -4,12 +4,11 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <memory>
-#include <string_view>
 
 #include "common/config/text_file.h"
+#include "common/tls/peer_identity.h"
 
 namespace teiten::config::detail {
 namespace {
@@ -71,33 +70,6 @@ std::string time_text(const ASN1_TIME* t) {
   return bio_text(bio.get());
 }
 
-bool equals(const ASN1_STRING* s, std::string_view name) {
-  unsigned char* utf8 = nullptr;
-  int n = ASN1_STRING_to_UTF8(&utf8, s);
-  if (n < 0) return false;
-  bool same = std::string_view(reinterpret_cast<char*>(utf8), static_cast<size_t>(n)) == name;
-  OPENSSL_free(utf8);
-  return same;
-}
-
-// The collector accepts a sensor whose certificate carries the id as its
-// common name or as a DNS subject alternative name (DESIGN.md, wire protocol).
-bool names(X509* cert, std::string_view name) {
-  X509_NAME* subject = X509_get_subject_name(cert);
-  for (int i = X509_NAME_get_index_by_NID(subject, NID_commonName, -1); i >= 0;
-       i = X509_NAME_get_index_by_NID(subject, NID_commonName, i))
-    if (equals(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i)), name)) return true;
-  auto* sans =
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
-  bool found = false;
-  for (int i = 0; sans && !found && i < sk_GENERAL_NAME_num(sans); ++i) {
-    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans, i);
-    found = gn->type == GEN_DNS && equals(gn->d.dNSName, name);
-  }
-  GENERAL_NAMES_free(sans);
-  return found;
-}
-
 class Checker {
  public:
   Checker(const SourceMarks& marks, const std::string& section, std::vector<ConfigError>& out)
@@ -152,7 +124,8 @@ void check_tls_files(const SourceMarks& marks, const TlsFiles& files,
     } else {
       leaf = std::move(chain.front());
       check.check_validity("cert", files.cert, leaf.get());
-      if (!files.required_name.empty() && !names(leaf.get(), files.required_name))
+      // The collector's own rule, so `-t` and the live check cannot disagree.
+      if (!files.required_name.empty() && !tls::identity_of(leaf.get()).names(files.required_name))
         check.problem("cert", "the certificate " + subject_of(leaf.get()) + " in " + files.cert +
                                   " does not carry '" + files.required_name +
                                   "' as common name or DNS name, so the collector will refuse it");

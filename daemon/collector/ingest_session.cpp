@@ -134,8 +134,8 @@ void IngestSession::on_frame(const boost::system::error_code& ec, const std::str
 void IngestSession::on_hello(wire::Hello hello) {
   if (!peer_.names(hello.sensor_id))
     return refuse(wire::RefuseCode::identity_mismatch, "identity_mismatch",
-                  "sensor '" + hello.sensor_id + "' is not named by its certificate (CN '" +
-                      peer_.common_name + "')");
+                  "sensor '" + hello.sensor_id + "' is not named by its certificate (" +
+                      peer_.names_text() + ")");
   if (!server_.allowlisted(hello.sensor_id))
     return refuse(wire::RefuseCode::not_allowlisted, "not_allowlisted",
                   "sensor '" + hello.sensor_id + "' is not in the collector's sensors list");
