@@ -5,11 +5,12 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <cstdlib>
 
 #include "common/base/wall_clock.h"
+#include "common/process/fault_injection.h"
 #include "common/process/logging.h"
 #include "common/wire/batch_codec.h"
-#include "daemon/collector/fault_injection.h"
 #include "daemon/collector/ingest_server.h"
 
 namespace teiten::collector {
@@ -205,7 +206,8 @@ void IngestSession::on_batch(wire::Batch batch) {
     std::string error;
     try {
       result = st.store->apply(sensor, db, seq, shared->rows, shared->days, base::unix_now());
-      if (result.applied) fault_after_commit();
+      // Test builds only: die as kill -9 would, committed but not acknowledged.
+      if (result.applied && TEITEN_FAULT_FIRES(exit_after_commit)) std::_Exit(137);
     } catch (const std::exception& e) {
       error = e.what();
     }

@@ -29,6 +29,16 @@ def binary(name):
     raise FileNotFoundError(f"{name} not built under {BUILD}")
 
 
+def require_fault_hook(test, name, variable):
+    """Fails `test` unless binary `name` carries the fault hook `variable`:
+    hooks exist only in builds configured with -DTEITEN_FAULT_INJECTION=ON
+    (scripts/test does), and without one the test would prove nothing."""
+    with open(binary(name), "rb") as f:
+        if variable.encode() not in f.read():
+            test.fail(f"{name} was built without -DTEITEN_FAULT_INJECTION=ON, so it has no "
+                      f"{variable} hook; configure the build with it (scripts/test does)")
+
+
 def run_tests(require_root=False, require=()):
     """Runs the calling module's unittest cases; exits 77 (ctest skip) when
     a requirement is missing, so a skipped test never passes silently."""

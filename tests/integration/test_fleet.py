@@ -145,6 +145,7 @@ class FleetTest(unittest.TestCase):
     def test_kill9_between_commit_and_ack_applies_once(self):
         # The fault hook makes the collector die right after committing its
         # third batch, before the ACK leaves: the sensor must not apply it twice.
+        harness.require_fault_hook(self, "teiten-collector", "TEITEN_FAULT_EXIT_AFTER_COMMIT")
         env = dict(os.environ, TEITEN_FAULT_EXIT_AFTER_COMMIT="3")
         faulty = Daemon([binary("teiten-collector"), "-c", self.collector_config],
                         self.tmp.file("faulty.log"), env=env)
