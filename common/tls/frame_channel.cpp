@@ -1,28 +1,43 @@
 #include "common/tls/frame_channel.h"
 
-#include <boost/asio/read.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 namespace teiten::tls {
 namespace asio = boost::asio;
 
 void FrameChannel::read(ReadHandler handler) {
-  asio::async_read(
-      stream_, asio::buffer(header_),
-      [this, handler = std::move(handler)](const boost::system::error_code& ec, size_t) mutable {
+  if (!answer_from_reader(handler, true)) read_more(std::move(handler));
+}
+
+bool FrameChannel::answer_from_reader(ReadHandler& handler, bool post) {
+  std::string error;
+  std::optional<wire::Frame> frame = reader_.pop();
+  if (!frame) {
+    if (!reader_.failed()) return false;
+    error = reader_.error();
+  }
+  auto deliver = [handler = std::move(handler), error = std::move(error),
+                  frame = std::move(frame)]() mutable {
+    handler({}, error, frame ? std::move(*frame) : wire::Frame{});
+  };
+  // A frame already here was received by an earlier read: answer through the
+  // executor, as a socket read would, so callers never recurse.
+  if (post)
+    asio::post(stream_.get_executor(), std::move(deliver));
+  else
+    deliver();
+  return true;
+}
+
+void FrameChannel::read_more(ReadHandler handler) {
+  stream_.async_read_some(
+      asio::buffer(chunk_),
+      [this, handler = std::move(handler)](const boost::system::error_code& ec, size_t n) mutable {
         if (ec) return handler(ec, {}, {});
-        auto length = wire::parse_frame_header(header_, max_frame_);
-        if (!length) return handler({}, length.error(), {});
-        body_.resize(*length);
-        asio::async_read(
-            stream_, asio::buffer(body_),
-            [this, handler = std::move(handler)](const boost::system::error_code& ec2, size_t n) {
-              if (ec2) return handler(ec2, {}, {});
-              bytes_read_ += wire::kFrameHeaderBytes + n;
-              auto view = wire::decode_frame_body(body_);
-              if (!view) return handler({}, view.error(), {});
-              handler({}, {}, wire::Frame{view->type, std::string(view->payload)});
-            });
+        bytes_read_ += n;
+        reader_.feed(std::string_view(chunk_.data(), n));
+        if (!answer_from_reader(handler, false)) read_more(std::move(handler));
       });
 }
 

@@ -1,18 +1,24 @@
-// teiten::tls::FrameChannel — wire frames over a TLS stream: reads the
-// 4-byte header, checks the length against the maximum before allocating,
-// reads exactly that many bytes, decodes the envelope; writes whole
+// teiten::tls::FrameChannel — wire frames over a TLS stream. Reading feeds
+// whatever the stream delivers to a wire::FrameReader, the one frame
+// parser teiten has (the fuzz target and the wire tests drive the same
+// one): it checks each length against the maximum before allocating and
+// never holds more than one unfinished frame. Frames that arrived together
+// wait in the reader and are handed out one per read(). Writes whole
 // encoded frames, queued so one write is in flight at a time. Runs on one
 // io_context thread (the daemon's network loop); not thread-safe.
 #pragma once
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
-#include "common/wire/frame.h"
+#include "common/wire/frame_reader.h"
 
 namespace teiten::tls {
 
@@ -22,12 +28,14 @@ class FrameChannel {
  public:
   /// ec: transport error (EOF included). protocol_error: the bytes were not
   /// a valid frame (size, version, type); the frame is valid otherwise.
+  /// After a protocol error every later read reports it again.
   using ReadHandler = std::function<void(const boost::system::error_code& ec,
                                          const std::string& protocol_error, wire::Frame frame)>;
   using WriteHandler = std::function<void(const boost::system::error_code& ec)>;
 
-  FrameChannel(TlsStream& stream, uint32_t max_frame) : stream_(stream), max_frame_(max_frame) {}
+  FrameChannel(TlsStream& stream, uint32_t max_frame) : stream_(stream), reader_(max_frame) {}
 
+  /// The next frame; the handler runs from the io_context, never inside read().
   void read(ReadHandler handler);
   /// Queues an encoded frame; the handler runs once it is written (or failed).
   void write(std::string frame_bytes, WriteHandler handler = nullptr);
@@ -35,12 +43,15 @@ class FrameChannel {
   uint64_t bytes_written() const { return bytes_written_; }
 
  private:
+  /// Answers from the reader when it holds a frame or an error; false when
+  /// it needs more bytes.
+  bool answer_from_reader(ReadHandler& handler, bool post);
+  void read_more(ReadHandler handler);
   void write_next();
 
   TlsStream& stream_;
-  uint32_t max_frame_;
-  uint8_t header_[wire::kFrameHeaderBytes] = {};
-  std::string body_;
+  wire::FrameReader reader_;
+  std::array<char, 16384> chunk_{};
   std::deque<std::pair<std::string, WriteHandler>> writes_;
   bool writing_ = false;
   uint64_t bytes_read_ = 0, bytes_written_ = 0;

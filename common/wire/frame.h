@@ -4,9 +4,9 @@
 // Owns the framing rules of protocol version 1: the length is checked
 // against the reader's maximum from the 4-byte header alone, before anything
 // is allocated; an unknown version or type is an error. Never touches
-// sockets, TLS or logs: the daemons' transports read exactly 4 bytes, call
-// parse_frame_header, read exactly `length` bytes, call decode_frame_body.
-// FrameReader (frame_reader.h) does the same over arbitrary chunks.
+// sockets, TLS or logs. FrameReader (frame_reader.h) applies these rules to
+// a byte stream; it is the only frame parser, used by the TLS transport
+// (tls::FrameChannel), the tests and the fuzz target.
 #pragma once
 
 #include <cstdint>

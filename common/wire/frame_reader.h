@@ -1,5 +1,7 @@
 // teiten::wire::FrameReader — reassembles frames from arbitrary chunks of a
-// byte stream (tests, tools, and any transport that reads what is there).
+// byte stream. The only frame parser: tls::FrameChannel feeds it what the
+// TLS stream delivers in both daemons, and the wire tests and the fuzz
+// target feed it the same way, so what is fuzzed is what runs.
 //
 // Owns the unfinished frame only: it never holds more than max_frame + 4
 // bytes of it, and allocates for a frame only after its header passed
