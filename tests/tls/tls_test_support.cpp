@@ -91,4 +91,12 @@ HandshakeResult handshake(LoopbackPair& pair, const std::string& server_name) {
   return r;
 }
 
+HandshakeResult handshake_between(asio::ssl::context& server_ctx, asio::ssl::context& client_ctx,
+                                  const std::string& server_name) {
+  LoopbackPair pair(server_ctx, client_ctx);
+  auto r = handshake(pair, server_name);
+  REQUIRE(r.finished);
+  return r;
+}
+
 }  // namespace teiten::tls::test

@@ -66,5 +66,9 @@ struct HandshakeResult {
 /// Both handshakes at once; the client checks the server's certificate
 /// against `server_name` as the sensor does.
 HandshakeResult handshake(LoopbackPair& pair, const std::string& server_name = "localhost");
+/// The same over a fresh pair; fails the test unless both sides finished.
+HandshakeResult handshake_between(boost::asio::ssl::context& server_ctx,
+                                  boost::asio::ssl::context& client_ctx,
+                                  const std::string& server_name = "localhost");
 
 }  // namespace teiten::tls::test
