@@ -16,7 +16,7 @@
 
 namespace teiten::ctl {
 
-/// Result codes of DESIGN.md section 3; teitenctl maps them to exit codes.
+/// Result codes of docs/control-protocol.md; teitenctl maps them to exit codes.
 enum class Result : int { ok = 0, error = 1, unknown_command = 2, empty = 3 };
 
 struct Reply {

@@ -1,7 +1,7 @@
 // teiten::ctl wire format, as pure functions over one line: parsing and
 // checking a request, encoding a reply (docs/control-protocol.md). No
-// sockets, no logging, no exceptions escape, so the server, the tests and a
-// fuzz target all call the same code on untrusted bytes.
+// sockets, no logging, no exceptions escape, so the server and the tests
+// call the same code on untrusted bytes.
 #pragma once
 
 #include <nlohmann/json.hpp>

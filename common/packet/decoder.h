@@ -4,7 +4,7 @@
 // ByteReader over the captured bytes (never past caplen), allocates
 // nothing, never throws and never logs: every frame ends as an access, a
 // non-IP frame, an outgoing frame or a malformed frame with a reason.
-// Classification follows DESIGN.md section 1 (kinds and port types); no
+// Classification follows docs/counting.md (kinds and port types); no
 // reassembly: a packet is classified from the bytes it carries.
 // Called by the sensor's capture thread for every packet.
 #pragma once

@@ -1,4 +1,4 @@
-// Exit codes of the daemons (DESIGN.md section 3). Scripts and systemd rely
+// Exit codes of the daemons (README.md, "Exit codes"). Scripts and systemd rely
 // on them; never renumber.
 #pragma once
 

@@ -1,5 +1,5 @@
 // teiten::store schema — the tables and the views other programs rely on
-// (DESIGN.md section 3): `rollup`, `coverage` and `counters`, identical in
+// (README.md, "The database"): `rollup`, `coverage` and `counters`, identical in
 // sensor and collector databases. Sensor databases hold one sensor (its id
 // in meta); collector databases key every table by a sensor number.
 #pragma once

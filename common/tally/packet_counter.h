@@ -1,4 +1,4 @@
-// teiten::tally::PacketCounter — the counting rules of DESIGN.md section 1
+// teiten::tally::PacketCounter — the counting rules of docs/counting.md
 // applied to one frame at a time: decode, drop what does not count (with
 // the reason), bucket by day in the sensor's zone, add to the tally.
 //

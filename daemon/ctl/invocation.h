@@ -1,6 +1,6 @@
 // teitenctl's behaviour apart from flag parsing: which socket, how
 // `key=value` words become the request's arguments, how a reply becomes
-// output and an exit status (DESIGN.md section 3). main.cpp only parses
+// output and an exit status (docs/control-protocol.md). main.cpp only parses
 // flags into an Invocation and calls run().
 #pragma once
 

@@ -1,5 +1,5 @@
 // teitenctl: the operators' command line for the control socket of
-// teiten-sensor and teiten-collector (DESIGN.md section 3). Parses flags
+// teiten-sensor and teiten-collector (docs/control-protocol.md). Parses flags
 // and hands over to run(); the exit status is the reply's (see invocation.h).
 #include <CLI/CLI.hpp>
 #include <iostream>

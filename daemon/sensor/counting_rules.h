@@ -1,4 +1,4 @@
-// Building the counting rules (DESIGN.md section 1) from the configuration
+// Building the counting rules (docs/counting.md, section 1) from the configuration
 // and what the host knows: the interface's addresses and the collector's.
 #pragma once
 

@@ -28,7 +28,7 @@
 namespace teiten::sensor {
 
 struct ShipperStatus {
-  std::string state = "disconnected";  ///< disconnected, connecting, connected, sending, backoff
+  std::string state = "disconnected";  ///< or connecting, connected, sending, backoff, stopped
   std::string collector;
   std::optional<int64_t> connected_since;
   std::optional<int64_t> last_ack;

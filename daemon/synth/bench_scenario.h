@@ -1,4 +1,4 @@
-// teiten::synth bench scenarios — the performance files of DESIGN section 6.
+// teiten::synth bench scenarios — the bench files of docs/performance.md.
 //
 // Ethernet, 60-byte IPv4 frames (74 for IPv6), times spread evenly over two
 // local days. Mix per packet: 68% TCP SYN over 20 port slots (445 x4; 1433,

@@ -1,7 +1,7 @@
 // teiten::synth::GroundTruth — the exact rollup a sensor must produce for
 // one capture the generator wrote: the oracle the sensor is tested against.
 //
-// It applies DESIGN section 1 to each PacketSpec as the scenario decided it
+// It applies docs/counting.md to each PacketSpec as the scenario decided it
 // (kind, port type, source, day), never to decoded bytes, and shares no code
 // with common/packet or common/tally: a bug there must not hide here. The
 // day comes from LocalCalendar, not the sensor's DayClock, for the same
@@ -28,14 +28,14 @@ enum class Kind : uint8_t { probe, backscatter, other };
 std::string_view proto_name(Proto p);
 std::string_view kind_name(Kind k);
 
-/// The port type and kind of a counted IP packet (DESIGN section 1).
+/// The port type and kind of a counted IP packet (docs/counting.md).
 struct Classification {
   Proto proto = Proto::ip;
   uint16_t port = 0;
   Kind kind = Kind::other;
   bool operator==(const Classification&) const = default;
 };
-/// Classifies an IP spec (not arp) by the rules of DESIGN section 1.
+/// Classifies an IP spec (not arp) by the rules of docs/counting.md.
 Classification classify(const PacketSpec& spec);
 /// UDP from one of these to a port >= 1024 is reflection backscatter.
 bool is_reflection_port(uint16_t port);

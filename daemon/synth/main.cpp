@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"full", "summary"}))
         ->default_str(std::string(zone) == "UTC" ? "summary" : "full");
   };
-  CLI::App* telescope = app.add_subcommand("bench-telescope", "DESIGN 6 telescope bench file");
-  CLI::App* small = app.add_subcommand("bench-small", "DESIGN 6 small-sensor bench file");
+  CLI::App* telescope = app.add_subcommand("bench-telescope", "bench file: the telescope mix");
+  CLI::App* small = app.add_subcommand("bench-small", "bench file: the small-sensor mix");
   for (CLI::App* bench : {telescope, small}) {
     common(bench, "UTC");
     bench->add_option("--packets", o.packets, "Packets to write")

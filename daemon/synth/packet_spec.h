@@ -1,7 +1,7 @@
 // teiten::synth::PacketSpec — one frame as a scenario decides it, before bytes.
 //
 // Scenarios fill a PacketSpec; PacketBuilder turns it into bytes and
-// GroundTruth classifies it by DESIGN section 1 from these same fields, so
+// GroundTruth classifies it by docs/counting.md from these same fields, so
 // the truth follows from what was decided, never from decoding what was
 // written. Plain data, no allocation: the bench loops build millions.
 #pragma once

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""teiten's benchmark (DESIGN.md section 6), run by scripts/bench.
+"""teiten's benchmark (docs/performance.md), run by scripts/bench.
 
 Every figure is the median of --runs runs and stands beside the floor
 measured in the same session: a bare libpcap read loop over the same file

@@ -1,5 +1,5 @@
 // Splits the sensor's per-packet cost into phases over one capture file:
-//   floor   libpcap only, one byte read per packet (DESIGN.md section 6)
+//   floor   libpcap only, one byte read per packet (docs/performance.md)
 //   decode  + link/IP/transport decoding
 //   count   + the counting rules, day bucketing and the tally (no database)
 // Prints seconds per phase; scripts/bench and profiling sessions use it to

@@ -1,4 +1,4 @@
-// The performance floor of DESIGN.md section 6: pcap_open_offline and
+// The performance floor of docs/performance.md: pcap_open_offline and
 // pcap_dispatch over a capture, with a callback that reads one byte of
 // each packet. Nothing can count the packets of a file faster than libpcap
 // hands them over, so teiten's replay times are quoted as multiples of this.

@@ -33,7 +33,7 @@ TEST_CASE("collector keys left out take the defaults of the header's struct", "[
   CHECK(c.control == defaults.control);
   CHECK(c.process == defaults.process);
   CHECK(c.log == defaults.log);
-  // Independent of the tables: the values DESIGN.md and the header promise.
+  // Independent of the tables: the values the README and the header promise.
   CHECK(c.listen.idle_timeout == 120s);
   CHECK(c.listen.max_frame == 16u << 20);
   CHECK(c.fleet.timezone == "UTC");

@@ -54,7 +54,7 @@ TEST_CASE("absent keys take the defaults of the header's struct", "[config]") {
 }
 
 TEST_CASE("the defaults are the documented values", "[config]") {
-  // An oracle independent of the tables: DESIGN.md and the header comments.
+  // An oracle independent of the tables: the README and the header comments.
   TempDir dir;
   auto c = load_sensor_config(dir.write("sensor.yaml", "sensor: {id: s01}\n"), SensorMode::read);
   CHECK(c.sensor.timezone == "UTC");

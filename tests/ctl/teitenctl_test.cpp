@@ -36,7 +36,7 @@ TEST_CASE("a word that is not key=value is a usage error naming it", "[ctl][teit
   CHECK_THROWS_WITH(teitenctl::parse_arguments({"a=1", "a=2"}), "argument 'a' given twice");
 }
 
-TEST_CASE("results map to the exit codes of DESIGN.md section 3", "[ctl][teitenctl]") {
+TEST_CASE("results map to the exit codes of docs/control-protocol.md", "[ctl][teitenctl]") {
   CHECK(teitenctl::exit_code_for(0) == 0);
   CHECK(teitenctl::exit_code_for(3) == 0);
   CHECK(teitenctl::exit_code_for(1) == 1);

@@ -1,7 +1,7 @@
 """Sensors shipping to a collector over mutual TLS on loopback, exactly once:
 ten sensors at once with collector restarts (kill -9 included), the sensor
 killed mid-flush and mid-shipping, the collector down while sensors count,
-and a collector whose disk fills up (DESIGN.md sections 3 and 4)."""
+and a collector whose disk fills up (README.md, "Shipping, exactly once")."""
 import json
 import os
 import random

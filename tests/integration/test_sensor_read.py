@@ -1,5 +1,5 @@
 """teiten-sensor --read as a process: restarts, kill -9, the database lock,
-unreadable inputs and exit codes (DESIGN.md sections 3 and 4)."""
+unreadable inputs and exit codes (README.md, "Exit codes")."""
 import glob
 import os
 import random

@@ -5,7 +5,7 @@
                      [--expect FILE.expect.json] [--exit-code N] [--skip-missing]
     check_capture.py --pcap FILE --expect FILE.expect.json        (no sensor: oracle vs generator)
 
-With --sensor it writes a temporary sensor config (DESIGN.md section 3):
+With --sensor it writes a temporary sensor config (config/sensor.yaml):
     sensor:  {id: t01, timezone: ZONE}
     capture: {observed: [...], ignore_sources: [...]}
     storage: {path: TMP/sensor.db, flush_interval: 1s}
@@ -97,8 +97,8 @@ def read_rollup(db):
 
 
 def read_totals(db):
-    """Per-capture totals from the sensor database's coverage view (DESIGN section 3 asks each
-    database to record packets, malformed, non-IP and ignored counts per day), or None."""
+    """Per-capture totals from the sensor database's coverage view (README.md, "The database": each
+    database records packets, malformed, non-IP and ignored counts per day), or None."""
     con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
     try:
         try:

@@ -7,7 +7,7 @@ For each *.pcap / *.pcapng in DIR (default: the shared captures of this workplac
 sensor runs as `BIN -c CONFIG --read FILE` with a temporary config (UTC, no observed
 addresses: every destination counts). A run passes when it ends within the timeout,
 is not killed by a signal, and exits 0 — or exits 4 with an error naming the file for
-the captures libpcap cannot read fully (DESIGN.md section 3): those listed in UNREADABLE
+the captures libpcap cannot read fully (exit code 4, README.md "Exit codes"): those listed in UNREADABLE
 and any other file on which libpcap (loaded through ctypes) reports an error.
 
 Exit status: 0 all passed, 1 a failure, 77 DIR does not exist (ctest skip).

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The tshark oracle: what teiten-sensor must count in a capture, per DESIGN.md section 1.
+"""The tshark oracle: what teiten-sensor must count in a capture, per docs/counting.md.
 
     tshark_rollup.py FILE --tz ZONE [--observed P ...] [--ignore P ...] [--collector ADDR]
                      [--format json|text] [--frames]
 
-Everything about a packet comes from tshark (DESIGN section 8):
+Everything about a packet comes from tshark:
     tshark -n -o ip.defragment:FALSE -o ipv6.defragment:FALSE -r FILE -T fields -e ...
 and this script applies the counting rules to those fields. It shares no code with
 the sensor or with tests/data/generate/make_captures.py, so the three can check
@@ -14,12 +14,13 @@ Output: the expected rollup rows (day, proto, port, src, kind, accesses, first_s
 last_seen), the per port type totals (accesses, distinct sources) and the counts of
 malformed, non-IP, ignored and not-observed packets.
 
-Where tshark's view and DESIGN differ, the oracle implements DESIGN. The edges, each
+Where tshark's view and the counting rules (docs/counting.md) differ, the oracle
+implements the rules. The edges, each
 found on the captures in tests/data and /work/shared/pcaps with tshark 4.0.17:
 
   E1 IPv4 total length 0. tshark assumes TCP segmentation offload and replaces it by
      the frame length (the IP header then looks valid and the TCP below is decoded).
-     DESIGN: a total length below the header length is an invalid header. The oracle
+     The rules: a total length below the header length is an invalid header. The oracle
      runs tshark with -o ip.tso_support:FALSE, so ip.len carries the real value.
   E2 Header validity is computed here, not taken from tshark's exceptions: the link
      header length is known per link type (Ethernet 14 + 4 per VLAN tag, SLL 16,
@@ -31,24 +32,24 @@ found on the captures in tests/data and /work/shared/pcaps with tshark 4.0.17:
      Ethernet padding is never read as TCP/UDP/ICMP.
   E3 Version versus link type. tshark's ip dissector hands a version-6 packet behind
      EtherType 0x0800, LINKTYPE_IPV4 or BSD AF_INET to its ipv6 dissector and decodes
-     it. DESIGN wants a valid header of the promised protocol: the oracle calls it
+     it. The rules want a valid header of the promised protocol: the oracle calls it
      malformed (reason ip-version). LINKTYPE_RAW (101) is the only link type where
      the version nibble chooses.
-  E4 TCP through the flags byte. DESIGN needs 14 bytes of TCP; tshark 4.0 shows only
-     the ports unless all 20 bytes of the base header are there. ICMP/ICMPv6: DESIGN
+  E4 TCP through the flags byte. The rules need 14 bytes of TCP; tshark 4.0 shows only
+     the ports unless all 20 bytes of the base header are there. ICMP/ICMPv6: the rules
      needs the type and code (2 bytes); tshark shows no icmp.type below 4 bytes. For
      those frames (only) the oracle makes a second tshark pass with -T json -x and
      reads the flags byte / type byte from frame_raw at the offset computed under E2.
   E5 TCP data offset below 5: tshark reports a bogus header length and shows no
      flags. The oracle treats it as an invalid TCP header (malformed, reason tcp).
-     A data offset beyond the segment with the flags captured is counted (DESIGN asks
+     A data offset beyond the segment with the flags captured is counted (the rules ask
      only for the bytes through the flags).
   E6 Tunnels and ICMP quotes: tshark decodes inner packets (ICMP errors, GRE, IP-in-IP,
      6in4, AH) and repeats ip.src, tcp.flags, ... for them. The oracle takes the FIRST
      occurrence of outer fields, reads transport fields only when the outer protocol is
      TCP/UDP/ICMP, and never walks IPv6 extension headers for an IPv4 packet (tshark
      decodes IPv4 protocol 0 as an IPv6 hop-by-hop header).
-  E7 Files libpcap reads differently (DESIGN: pcap, or pcapng whose interfaces share
+  E7 Files libpcap reads differently (the sensor reads pcap, or pcapng whose interfaces share
      one link type, "as libpcap reads them"). tshark reads pcapng files with mixed link
      types and, for a pcap whose records look corrupt, silently guesses one of the
      "modified pcap" record formats (suricata-fuzz-caplen-gt-snaplen.pcap: tshark's
@@ -77,9 +78,9 @@ found on the captures in tests/data and /work/shared/pcaps with tshark 4.0.17:
   E12 PPPoE session frames (EtherType 0x8864) carrying PPP protocol 0x0021/0x0057 are IPv4/IPv6
      behind an 8-byte PPPoE+PPP header (tshark: pppoes:ppp:ip); other PPP protocols are non-IP.
      An IPv6 payload length of 0 with a hop-by-hop header is a jumbogram (RFC 2675): the
-     bytes on the wire bound it. Both as the sensor's decoder does; DESIGN is silent.
+     bytes on the wire bound it. Both as the sensor's decoder does; the rules are silent.
 
-Three edges DESIGN leaves open are options (Config, --tcp-offset/--ip-length/--time); the
+Three edges the rules leave open are options (Config, --tcp-offset/--ip-length/--time); the
 defaults are this oracle's reading and match READING in tests/data/generate/make_captures.py:
 a TCP data offset below 5 is an invalid TCP header; an IP length beyond the bytes on the wire
 is an invalid IP header; the packet time is the normalised timestamp (seconds + fraction).
@@ -126,7 +127,7 @@ FIELDS = [
 ]
 
 TSHARK_PREFS = [
-    "ip.defragment:FALSE", "ipv6.defragment:FALSE",  # DESIGN section 8: no reassembly
+    "ip.defragment:FALSE", "ipv6.defragment:FALSE",  # no reassembly (docs/counting.md)
     "ip.tso_support:FALSE",                          # E1
     "frame.generate_md5_hash:TRUE",                  # E7
     "tcp.analyze_sequence_numbers:FALSE", "tcp.desegment_tcp_streams:FALSE",
@@ -297,7 +298,7 @@ def raw_bytes(tshark, path, numbers):
 # classification
 
 class Config:
-    # The default rules are this oracle's reading of DESIGN where it leaves an edge open:
+    # The default rules are this oracle's reading of the rules where they leave an edge open:
     #   tcp_offset "invalid": a TCP data offset below 5 makes the header invalid (E5);
     #              "ignore": only the bytes through the flags matter.
     #   ip_length  "wire": an IPv4 total length / IPv6 payload length beyond the bytes on the wire
@@ -432,7 +433,7 @@ def cut_reason(needed_on_wire, f, proto_reason):
 
 
 def classify(f, cfg, raw_needed):
-    """The packet's fate per DESIGN section 1. raw_needed(frame, offset, count) returns the
+    """The packet's fate per docs/counting.md. raw_needed(frame, offset, count) returns the
     captured bytes there from a second tshark pass, or None when this is the first pass."""
     ll = link_layer(f)
     if isinstance(ll, dict):
@@ -514,7 +515,7 @@ def classify(f, cfg, raw_needed):
         l4_wire = avail_wire - off
         family = 6
 
-    # destination and source (DESIGN section 1, "which packets count at all")
+    # destination and source (docs/counting.md, "Which packets count")
     a_src, a_dst = ipaddress.ip_address(src), ipaddress.ip_address(dst)
     if cfg.observed and not Config.within(a_dst, cfg.observed):
         return R("not_observed")
@@ -756,7 +757,7 @@ def text_report(res):
 
 
 def add_rule_options(ap):
-    g = ap.add_argument_group("readings of DESIGN where it leaves an edge open (defaults: this oracle's)")
+    g = ap.add_argument_group("readings of the counting rules where they leave an edge open (defaults: this oracle's)")
     g.add_argument("--tcp-offset", choices=("invalid", "ignore"),
                    help="TCP data offset below 5: invalid header (default) or ignored")
     g.add_argument("--ip-length", choices=("wire", "ignore"),

@@ -28,7 +28,7 @@ double share(const synth::test::Recount& r, const char* cls) {
 
 }  // namespace
 
-TEST_CASE("bench files at 100k packets have the DESIGN mix and their truth matches a recount",
+TEST_CASE("bench files at 100k packets have the documented mix and their truth matches a recount",
           "[synth]") {
   const auto kind = GENERATE(BenchKind::telescope, BenchKind::small);
   const bool telescope = kind == BenchKind::telescope;
@@ -114,7 +114,7 @@ TEST_CASE("bench files at 100k packets have the DESIGN mix and their truth match
   CHECK(static_cast<double>(top) / kPackets == Approx(0.465).margin(0.035));
 
   // Rows per packet: what 5M packets give (195.8k and 2.82M), and near
-  // DESIGN's estimates (~190k, ~2.6M).
+  // docs/performance.md's estimates (~190k, ~2.6M).
   const double ratio = static_cast<double>(truth.size()) / kPackets;
   CHECK(ratio == Approx(telescope ? 0.0392 : 0.564).epsilon(0.1));
   CHECK(ratio == Approx(telescope ? 190e3 / 5e6 : 2.6e6 / 5e6).epsilon(0.15));

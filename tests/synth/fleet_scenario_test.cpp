@@ -250,7 +250,7 @@ TEST_CASE("tshark counts as many TCP SYN probes to a sensor as the truth",
   }
   const auto& s = fleet().yaml["sensors"][0];
   const std::string address = s["address"].as<std::string>();
-  // DESIGN 8's flag rule, minus what the sensor config excludes (the
+  // docs/counting.md's flag rule in tshark terms, minus what the sensor config excludes (the
   // management network); !icmp keeps quoted headers inside ICMP errors out.
   const std::string filter =
       "ip.dst==" + address +

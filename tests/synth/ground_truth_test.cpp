@@ -37,7 +37,7 @@ PacketSpec icmp(uint8_t type, bool v6 = false) {
 
 }  // namespace
 
-TEST_CASE("tcp flags decide probe, backscatter and other as DESIGN section 1 says", "[synth]") {
+TEST_CASE("tcp flags decide probe, backscatter and other as docs/counting.md says", "[synth]") {
   using namespace tcp_flag;
   CHECK(classify(tcp(syn, 40000, 445)) == Classification{Proto::tcp, 445, Kind::probe});
   CHECK(classify(tcp(syn | ece | cwr, 40000, 22)) == Classification{Proto::tcp, 22, Kind::probe});

@@ -38,7 +38,7 @@ bool reflection(uint16_t port) {
   return false;
 }
 
-// Classifies the transport at l4 (len bytes) by DESIGN section 1.
+// Classifies the transport at l4 (len bytes) by docs/counting.md.
 bool classify(Packet& p, uint8_t protocol, bool v6, const uint8_t* l4, size_t len) {
   if (protocol == 6) {
     if (len < 14) return false;

@@ -4,7 +4,7 @@
 // The recount is the check on the generator's ground truth, so it shares
 // nothing with it: it reads the written bytes through libpcap, decodes
 // Ethernet/802.1Q/802.1ad/IPv4/IPv6 (extension headers)/TCP/UDP/ICMP
-// itself, classifies by DESIGN section 1 itself, and buckets days with the
+// itself, classifies by docs/counting.md itself, and buckets days with the
 // sensor's base::DayClock rather than the generator's LocalCalendar.
 #pragma once
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What the units promise the daemons and the operators (DESIGN.md sections
-# 2-4, systemd/README.md), checked line by line, and checked against the
+# What the units promise the daemons and the operators (README.md,
+# docs/operations.md, systemd/README.md), checked line by line, and checked against the
 # defaults of the example configurations: the database lies in the unit's
 # StateDirectory=, the control socket in its RuntimeDirectory=, and the two
 # daemons never share either.

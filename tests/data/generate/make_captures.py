@@ -15,7 +15,7 @@ again and never by tshark. tests/oracle/tshark_rollup.py is the second,
 independent oracle; tests/oracle/check_capture.py compares the sensor with
 both.
 
-Counting rules are those of DESIGN.md section 1. Where the design leaves an
+Counting rules are those of docs/counting.md. Where the rules leave an
 edge open, the packet carries an `ambiguous` note naming the choice made
 here; those choices are listed in each .expect.json under "decisions".
 
@@ -44,7 +44,7 @@ IGNORE = ["10.0.0.0/8"]
 OBSERVED = [OBS4, OBS6]
 TOKYO = "Asia/Tokyo"
 
-# Readings of DESIGN where it leaves an edge open. They decide the expectation of the few
+# Readings of docs/counting.md where it leaves an edge open. They decide the expectation of the few
 # packets that test those edges (marked with a "decision" in the .expect.json files), and
 # must match tests/oracle/tshark_rollup.py's Config defaults. Flip one here and there, then
 # regenerate, if the project settles an edge the other way.
@@ -322,7 +322,7 @@ def C(src, proto, port, kind):
 
 def M(reason):
     """Malformed. Reasons are this project's names; 'snaplen' when the record's
-    caplen < len cut the needed headers (DESIGN section 4)."""
+    caplen < len cut the needed headers (docs/counting.md, section 3)."""
     return {"result": "malformed", "reason": reason}
 
 
@@ -1454,7 +1454,7 @@ def cap_pcapng_2if():
     c.add(eth4(v4tcp(T4(0xA0), OBS4, 40000, 8080, SYN)), C(T4(0xA0), "tcp", 8080, "probe"),
           "if 1: EPB flags say outbound; only cooked captures' direction counts",
           ts=m1 + 2 * SEC, iface=1, epb_flags=2,
-          ambiguous="DESIGN excludes frames a *cooked capture* marks outgoing; libpcap does not pass pcapng "
+          ambiguous="The counting rules exclude frames a *cooked capture* marks outgoing; libpcap does not pass pcapng "
                     "epb_flags on, so an outbound EPB is counted",
           tshark="tshark shows frame.packet_flags_direction; the oracle ignores it")
     c.add(eth4(v4ping(T4(0xA1), OBS4)), C(T4(0xA1), "icmp", 8, "probe"), "if 0 after the extra blocks",
