@@ -1,0 +1,95 @@
+#include "daemon/report/report_run.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "common/geo/country_names.h"
+#include "common/geo/locator.h"
+#include "common/report/report_builder.h"
+#include "common/report/report_json.h"
+#include "common/store/database.h"
+#include "common/store/sqlite_report_source.h"
+#include "daemon/report/charts.h"
+#include "daemon/report/commentary.h"
+#include "daemon/report/page.h"
+#include "daemon/report/report_figures.h"
+
+namespace teiten::report_cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    auto end = dirs.find(':', start);
+    auto dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!dir.empty() && access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return false;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+int run(const Options& o, std::ostream& err) {
+  auto month = report::Month::parse(o.month);
+  if (!month) {
+    err << "teiten-report: --month must be YYYY-MM (1970-01 .. 2149-12), not '" << o.month
+        << "'\n";
+    return kBadArguments;
+  }
+  try {
+    // Everything that can fail before a file is written fails here.
+    auto source = store::open_sqlite_report_source(o.db);
+    geo::LocatorOptions geo_options;
+    geo_options.mmdb_paths = o.geo;
+    auto locator = geo::open_locator(geo_options);
+    auto names = geo::CountryNames::load();
+    auto commentary = load_commentary(o.ports);
+    if (!on_path("gnuplot"))
+      throw std::runtime_error("gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
+
+    report::Report rep;
+    try {
+      rep = report::build_report(*source, *locator, *month, o.rules);
+    } catch (const report::NoData& e) {
+      err << "teiten-report: " << e.what() << "; nothing written\n";
+      return kNoData;
+    }
+    source.reset();  // ends the read transaction: the snapshot is no longer needed
+
+    fs::path out(o.out);
+    fs::create_directories(out / "figures");
+    write_file(out / "report.json", report::to_json(rep).dump(1) + "\n");
+    ChartWriter charts(out / "figures", o.langs);
+    draw_figures(rep, names, charts);
+    charts.render();
+    for (Lang lang : o.langs) {
+      auto page = render_page(page_view(rep, names, commentary, lang), lang);
+      write_file(out / (lang == o.langs.front() ? "report.html" : "report." + code(lang) + ".html"),
+                 page);
+    }
+    return kWritten;
+  } catch (const store::StoreError& e) {
+    err << "teiten-report: cannot read " << o.db << " as a teiten database: " << e.what()
+        << '\n';
+  } catch (const std::exception& e) {
+    err << "teiten-report: " << e.what() << '\n';
+  }
+  return kRuntimeError;
+}
+
+}  // namespace teiten::report_cli
