@@ -91,17 +91,21 @@ void ChartWriter::write_csv(const std::string& id, const std::string& text) cons
 }
 
 void ChartWriter::write_scripts(const std::string& id,
-                                const std::function<std::string(Lang)>& body) const {
+                                const std::function<std::string(Lang)>& body, bool compact) const {
+  const char* svg_size = compact ? "960,330" : "960,440";
+  const char* png_size = compact ? "1600,550" : "1600,733";
   for (Lang lang : langs_) {
     auto base = id + "." + code(lang);
     std::string text = "# " + base +
                        ": drawn from " + id +
                        ".csv by teiten-report; run `gnuplot " + base + ".gp` here to redraw.\n" +
-                       "set terminal svg size 960,440 fixed noenhanced font 'Noto Sans CJK JP,13'"
-                       " background rgb 'white'\nset output " +
+                       "set terminal svg size " + svg_size +
+                       " fixed noenhanced font 'Noto Sans CJK JP,13' background rgb 'white'\n"
+                       "set output " +
                        quote(base + ".svg") + "\n" + body(lang) +
-                       "set terminal pngcairo size 1600,733 noenhanced font 'Noto Sans CJK JP,20'"
-                       " background rgb 'white'\nset output " +
+                       "set terminal pngcairo size " + png_size +
+                       " noenhanced font 'Noto Sans CJK JP,20' background rgb 'white'\n"
+                       "set output " +
                        quote(base + ".png") + "\nreplot\nunset output\n";
     std::ofstream out(dir_ / (base + ".gp"), std::ios::binary);
     out << text;
@@ -111,7 +115,7 @@ void ChartWriter::write_scripts(const std::string& id,
 }
 
 void ChartWriter::stacked_days(const std::string& id, const report::DaySeries& s,
-                               const KeyName& name, const AxisText& axes) {
+                               const KeyName& name, const AxisText& axes, bool compact) {
   std::string text = "day";
   for (const auto& k : s.keys) text += "," + csv_field(k);
   text += "\n";
@@ -133,7 +137,7 @@ void ChartWriter::stacked_days(const std::string& id, const report::DaySeries& s
             " title " + quote(name(s.keys[i], lang)) + " lc rgb " + quote(colour(s.keys, i));
     }
     return gp + "\n";
-  });
+  }, compact);
 }
 
 void ChartWriter::clustered(const std::string& id, const std::vector<std::string>& categories,
@@ -186,10 +190,12 @@ void ChartWriter::shares(const std::string& id, const std::vector<report::Share>
     for (size_t r = 0; r < keys.size(); ++r)
       gp += (r ? ", " : "") + quote(name(keys[r], lang)) + " " + std::to_string(r);
     gp += ")\nset xrange [-0.6:" + std::to_string(keys.size()) + "-0.4]\n";
+    // `lc rgb variable` takes the colour as a number: 0xRRGGBB in decimal.
     gp += "colours = '";
-    for (size_t r = 0; r < keys.size(); ++r) gp += (r ? " " : "") + colour(keys, r);
+    for (size_t r = 0; r < keys.size(); ++r)
+      gp += (r ? " " : "") + std::to_string(std::stoul(colour(keys, r).substr(1), nullptr, 16));
     gp += "'\nplot " + quote(id + ".csv") +
-          " skip 1 using 0:($3*100):(word(colours, int($0)+1)) with boxes"
+          " skip 1 using 0:($3*100):(word(colours, int($0)+1)+0) with boxes"
           " lc rgb variable, \\\n     '' skip 1 using 0:($3*100):(sprintf('%.1f%%', $3*100))"
           " with labels offset 0,0.8 textcolor rgb '#333333'\n";
     return gp;

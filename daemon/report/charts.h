@@ -30,8 +30,9 @@ class ChartWriter {
   ChartWriter(std::filesystem::path dir, std::vector<Lang> langs);
 
   /// Daily values stacked by key (figures 2-1, 2-2, 2-5, 2-7, 1-3).
+  /// compact: a lower figure, for the findings' pairs of charts.
   void stacked_days(const std::string& id, const report::DaySeries& series, const KeyName& name,
-                    const AxisText& axes);
+                    const AxisText& axes, bool compact = false);
   /// Bars side by side: rows are categories, columns the series.
   void clustered(const std::string& id, const std::vector<std::string>& categories,
                  const std::vector<std::pair<std::string, std::string>>& series_names,
@@ -59,8 +60,8 @@ class ChartWriter {
 
  private:
   void write_csv(const std::string& id, const std::string& text) const;
-  void write_scripts(const std::string& id,
-                     const std::function<std::string(Lang)>& body) const;
+  void write_scripts(const std::string& id, const std::function<std::string(Lang)>& body,
+                     bool compact = false) const;
 
   std::filesystem::path dir_;
   std::vector<Lang> langs_;

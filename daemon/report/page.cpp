@@ -220,6 +220,9 @@ kainjow::mustache::data to_data(const json& j) {
       return d;
     }
     case json::value_t::string:
+      // An empty string is false, so {{#text}}...{{/text}} shows nothing
+      // for it (kainjow counts every string as true).
+      if (j.get_ref<const std::string&>().empty()) return data{false};
       return data{j.get<std::string>()};
     case json::value_t::boolean:
       return data{j.get<bool>()};

@@ -11,6 +11,9 @@ const AxisText kShareAccesses{"", "", "アクセス数の比率", "share of acce
 const AxisText kShareSources{"", "", "延べ発信元数の比率", "share of summed sources"};
 const AxisText kTrendAccesses{"月", "month", "アクセス数の比率", "share of accesses"};
 const AxisText kTrendSources{"月", "month", "延べ発信元数の比率", "share of summed sources"};
+const AxisText kPortAccesses{"宛先（ポート種類）", "destination port type", "アクセス数", "accesses"};
+const AxisText kPortSources{"宛先（ポート種類）", "destination port type", "延べ発信元数",
+                            "summed sources"};
 
 }  // namespace
 
@@ -75,13 +78,13 @@ void draw_figures(const report::Report& r, const geo::CountryNames& names, Chart
                      {{short_month(prev, Lang::ja), short_month(prev, Lang::en)},
                       {short_month(r.month, Lang::ja), short_month(r.month, Lang::en)}},
                      {before, now}, port,
-                     by_sources ? kDailySources : kDailyAccesses);
+                     by_sources ? kPortSources : kPortAccesses);
   }
 
   for (size_t i = 0; i < r.finding_charts.size(); ++i) {
     const auto& c = r.finding_charts[i];
-    charts.stacked_days(finding_figure(i, true), c.by_country, country, kDailySources);
-    charts.stacked_days(finding_figure(i, false), c.by_sensor, as_is, kDailySources);
+    charts.stacked_days(finding_figure(i, true), c.by_country, country, kDailySources, true);
+    charts.stacked_days(finding_figure(i, false), c.by_sensor, as_is, kDailySources, true);
   }
 
   charts.stacked_days("2-1", r.port_accesses, port, kDailyAccesses);
