@@ -51,6 +51,8 @@ def label(proto, port):
         return f"{port}/{proto}"
     if proto == "icmp":
         return "Ping (ICMP)" if port == 8 else f"ICMP type {port}"
+    if proto == "ip" and port == 47:
+        return "GRE"
     raise ValueError(proto)
 
 
