@@ -3,7 +3,8 @@
 #
 # A Debian package builds with -DCMAKE_INSTALL_PREFIX=/usr and installs with
 # DESTDIR, which gives:
-#   /usr/sbin/teiten-sensor, /usr/sbin/teiten-collector, /usr/bin/teitenctl, ...
+#   /usr/sbin/teiten-sensor, /usr/sbin/teiten-collector, /usr/bin/teitenctl,
+#   /usr/bin/teiten-report (reads /usr/share/teiten/ports.yaml), ...
 #   /usr/lib/systemd/system/teiten-{sensor,collector}.service
 #   /usr/lib/sysusers.d/teiten.conf, /usr/lib/tmpfiles.d/teiten.conf
 #   /etc/teiten/{sensor,collector}.yaml              (examples to edit)
