@@ -45,7 +45,8 @@ class Bench:
         self.results = {"machine": machine(), "runs": args.runs, "rows": []}
 
     def bin(self, name):
-        for sub in ("daemon/sensor", "daemon/collector", "daemon/synth", "tests/bench"):
+        for sub in ("daemon/sensor", "daemon/collector", "daemon/synth", "daemon/report",
+                    "tests/bench"):
             path = os.path.join(self.build, sub, name)
             if os.path.exists(path):
                 return path
@@ -74,10 +75,13 @@ class Bench:
     # --- one measured process ----------------------------------------------
 
     @staticmethod
-    def timed(args, **kw):
+    def timed(args, stdout_null=False, **kw):
         """(seconds, peak RSS in bytes, stdout+stderr) of one process."""
         start = time.monotonic()
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL if stdout_null else subprocess.PIPE,
+                                stderr=subprocess.PIPE if stdout_null else subprocess.STDOUT, **kw)
+        if stdout_null:
+            proc.stdout = proc.stderr
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.monotonic() - start
@@ -311,6 +315,87 @@ class Bench:
                       "database equals the union of the sensors'")
 
 
+    def report_db(self):
+        """A collector database holding one month (July 2010) of ten sensors
+        with --report-rows rollup rows, written through the real store by
+        teiten-load-rows; cached in OUT_DIR/data."""
+        rows = self.args.report_rows
+        db = os.path.join(self.data, f"report-{rows}.db")
+        if os.path.exists(db):
+            return db
+        log(f"bench: generating a collector database of {rows:,} rows for the report")
+        import random
+        rnd = random.Random(7)
+        # Scanners sweep many ports from few sources, so most rows share a
+        # heavy-tailed set of sources; ports follow a long tail too.
+        pool = [rnd.randrange(1 << 24, 224 << 24) for _ in range(400_000)]
+        ports = [(445, "tcp")] * 40 + [(p, "tcp") for p in (1433, 135, 139, 22, 23, 80, 8080,
+                                                            3389, 5900)] * 6 + \
+                [(p, "udp") for p in (5060, 1434, 53, 123, 161)] * 3 + \
+                [(rnd.randrange(1, 65536), rnd.choice(("tcp", "udp"))) for _ in range(400)]
+        sensors = [f"s{i:02d}" for i in range(1, 11)]
+        per = -(-rows // (31 * len(sensors)))  # at least `rows` in all
+        tmp = db + ".tmp"
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(tmp + suffix)
+        load = subprocess.Popen([self.bin("teiten-load-rows"), "collector", tmp, "UTC"],
+                                stdin=subprocess.PIPE, text=True)
+        for day in range(1, 32):
+            date = f"2010-07-{day:02d}"
+            t = 1277942400 + (day - 1) * 86400
+            for s in sensors:
+                seen = set()
+                lines = [f"day {s} {date} 86400 {per * 3} 0 0 - -"]
+                while len(seen) < per:
+                    src = pool[int(rnd.paretovariate(1.2)) % len(pool)] if rnd.random() < 0.5 \
+                        else rnd.choice(pool)
+                    port, proto = rnd.choice(ports)
+                    if (src, port, proto) in seen:
+                        continue
+                    seen.add((src, port, proto))
+                    ip = f"{src >> 24}.{(src >> 16) & 255}.{(src >> 8) & 255}.{src & 255}"
+                    lines.append(f"row {s} {date} {proto} {port} probe {ip} "
+                                 f"{rnd.randrange(1, 4)} {t} {t}")
+                load.stdin.write("\n".join(lines) + "\n")
+        load.stdin.close()
+        if load.wait() != 0:
+            raise RuntimeError("teiten-load-rows failed")
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(tmp + suffix, db + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp + ".lock")
+        return db
+
+    def report(self):
+        """teiten-report over a month of >= 5M rows against one sqlite3 full
+        scan of the rollup view of the same database, in the same session."""
+        db = self.report_db()
+        with contextlib.closing(sqlite3.connect(db)) as c:
+            rows = c.execute("SELECT count(*) FROM tally").fetchone()[0]
+        self.warm(db)
+        scan_sql = ("SELECT day, proto, port, kind, count(*), sum(accesses) FROM rollup "
+                    "GROUP BY 1,2,3,4")
+        scans, walls, rsss = [], [], []
+        for i in range(self.args.runs):
+            scans.append(self.timed(["sqlite3", db, scan_sql], stdout_null=True)[0])
+            out = os.path.join(self.work, "report")
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, rss, _ = self.timed([self.bin("teiten-report"), "--db", db, "--month",
+                                          "2010-07", "--out", out, "--lang", "both"])
+            walls.append(seconds)
+            rsss.append(rss)
+            log(f"bench: report run {i + 1}: {seconds:.2f} s, sqlite3 scan {scans[-1]:.2f} s")
+        scan, wall = statistics.median(scans), statistics.median(walls)
+        self.add("sqlite3 full scan of rollup, GROUP BY day, proto, port, kind", scan, "s",
+                 note=f"{rows:,} rows, one month, ten sensors")
+        self.add("teiten-report, one month, ja and en", wall, "s", floor=scan, target="3x",
+                 met=wall <= 3 * scan,
+                 note=f"x floor = x the sqlite3 scan; peak RSS {max(rsss) / MIB:.0f} MiB; "
+                      "pages, report.json, every figure in SVG and PNG")
+
+
 def wait_port(port, timeout=20):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -364,12 +449,14 @@ def main():
     p.add_argument("--live-packets", type=int, default=1_000_000)
     p.add_argument("--ingest-packets", type=int, default=300_000)
     p.add_argument("--geo-addresses", type=int, default=1_000_000)
-    p.add_argument("--only", choices=["replay", "live", "ingest", "geo"], action="append")
+    p.add_argument("--report-rows", type=int, default=5_000_000)
+    p.add_argument("--only", choices=["replay", "live", "ingest", "geo", "report"],
+                   action="append")
     args = p.parse_args()
     bench = Bench(args)
-    parts = args.only or ["replay", "live", "ingest", "geo"]
+    parts = args.only or ["replay", "live", "ingest", "geo", "report"]
     for part, fn in (("replay", bench.replays), ("live", bench.live), ("ingest", bench.ingest),
-                     ("geo", bench.geo)):
+                     ("geo", bench.geo), ("report", bench.report)):
         if part in parts:
             try:
                 fn()
