@@ -53,8 +53,11 @@ const std::string& pick(const AxisText& a, Lang lang, bool x) {
 
 // Settings every figure shares.
 std::string preamble(const AxisText& axes, Lang lang) {
+  // Fixed margins, so figures one above the other share their plot area
+  // whatever the length of their legends.
   return "reset\n"
          "set datafile separator ','\n"
+         "set lmargin at screen 0.09\nset rmargin at screen 0.80\n"
          "set border 3 lc rgb '#555555'\n"
          "set tics nomirror textcolor rgb '#333333'\n"
          "set grid ytics lc rgb '#dddddd' lt 1\n"
@@ -186,7 +189,8 @@ void ChartWriter::shares(const std::string& id, const std::vector<report::Share>
   write_csv(id, text);
   write_scripts(id, [&](Lang lang) {
     std::string gp = preamble(axes, lang) +
-                     "unset key\nset boxwidth 0.7\nset xtics scale 0 rotate by -30 left\n"
+                     "unset key\nset rmargin at screen 0.97\nset boxwidth 0.7\n"
+                     "set xtics scale 0 rotate by -30 left\n"
                      "set format y '%.0f%%'\nset offsets 0, 0, graph 0.08, 0\n";
     gp += "set xtics (";
     for (size_t r = 0; r < keys.size(); ++r)

@@ -116,7 +116,10 @@ std::string finding_sentence(const report::Finding& f, const report::Report& r,
                decimal(f.baseline_mean, 1) + "）を大きく上回り、" +
                (f.end > f.start ? short_day(f.end, lang) + "まで続きました。" : "1日だけでした。") +
                "ピークは" + short_day(f.peak_day, lang) + "の" + grouped(f.peak_sources) + "です。" +
-               (country.empty() ? "" : "開始日の発信元は主に" + country + "でした。") + fig;
+               (country.empty()              ? ""
+                : f.top_country == "ZZ" ? "開始日の発信元の多くは地域不明でした。"
+                                        : "開始日の発信元は主に" + country + "でした。") +
+               fig;
       return "Sources of " + f.label + " surged from " + short_day(f.start, lang) + " at " +
              std::to_string(f.sensors) + " sensor" + (f.sensors == 1 ? "" : "s") + ": " +
              grouped(f.start_sources) + " summed sources that day, far above the " +
@@ -125,16 +128,25 @@ std::string finding_sentence(const report::Finding& f, const report::Report& r,
              (f.end > f.start ? "It lasted until " + short_day(f.end, lang) + ", peaking at "
                               : "It lasted one day, at ") +
              grouped(f.peak_sources) + " on " + short_day(f.peak_day, lang) + "." +
-             (country.empty() ? "" : " On the first day most sources were in " + country + ".") +
+             (country.empty()              ? ""
+              : f.top_country == "ZZ" ? " On the first day most sources had no known country."
+                                      : " On the first day most sources were in " + country + ".") +
              fig;
     }
     case FindingType::single_sensor:
       if (ja)
-        return f.label + "へのアクセス" + grouped(f.accesses) + "件のうち" + percent(f.share) +
-               "（" + grouped(f.sensor_accesses) + "件）は、1つの観測点（" + f.sensor +
-               "）で観測されました。特定の観測点のアドレスに向けられたアクセスと考えられます。" + fig;
-      return percent(f.share) + " of the " + grouped(f.accesses) + " accesses to " + f.label +
-             " (" + grouped(f.sensor_accesses) + ") reached one sensor, " + f.sensor +
+        return f.label + "へのアクセス" + grouped(f.accesses) + "件のうち" +
+               (f.sensor_accesses == f.accesses ? "すべて"
+                                                : grouped(f.sensor_accesses) + "件（" +
+                                                      percent(f.share) + "）") +
+               "が1つの観測点（" + f.sensor +
+               "）で観測されました。インターネット全体ではなく、その観測点のアドレスに向けられたアクセスと考えられます。" +
+               fig;
+      return (f.sensor_accesses == f.accesses
+                  ? "All " + grouped(f.accesses) + " accesses to " + f.label
+                  : grouped(f.sensor_accesses) + " of the " + grouped(f.accesses) +
+                        " accesses to " + f.label + " (" + percent(f.share) + ")") +
+             " reached one sensor, " + f.sensor +
              ": they were aimed at that sensor's address rather than at the whole Internet." + fig;
     case FindingType::new_entry: {
       auto before = f.prev_rank ? (ja ? "前月は" + std::to_string(*f.prev_rank) + "位"
