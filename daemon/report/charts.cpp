@@ -72,6 +72,43 @@ std::string preamble(const AxisText& axes, Lang lang) {
          "day_label(i, s) = (int(i) % 2 == 0) ? day_of(s) : ''\n";
 }
 
+// A CSV: a header row (`first`, then one name per column) and one row per
+// label, its cells from cell(row, column).
+std::string csv_table(const std::string& first, const std::vector<std::string>& columns,
+                      const std::vector<std::string>& labels,
+                      const std::function<std::string(size_t, size_t)>& cell) {
+  std::string text = first;
+  for (const auto& c : columns) text += "," + csv_field(c);
+  text += "\n";
+  for (size_t r = 0; r < labels.size(); ++r) {
+    text += csv_field(labels[r]);
+    for (size_t c = 0; c < columns.size(); ++c) text += "," + cell(r, c);
+    text += "\n";
+  }
+  return text;
+}
+
+std::vector<std::string> day_labels(const std::vector<base::Day>& days) {
+  std::vector<std::string> out;
+  for (auto d : days) out.push_back(base::format_day(d));
+  return out;
+}
+
+std::vector<std::string> english(const std::vector<std::pair<std::string, std::string>>& names) {
+  std::vector<std::string> out;
+  for (const auto& n : names) out.push_back(n.second);
+  return out;
+}
+
+// One plot command over the CSV: one clause per series, each reading the
+// file past its header ("using ... title ... lc ...").
+std::string plot(const std::string& csv, const std::vector<std::string>& clauses) {
+  std::string gp = "plot ";
+  for (size_t i = 0; i < clauses.size(); ++i)
+    gp += (i ? ", \\\n     '' " : quote(csv) + " ") + "skip 1 " + clauses[i];
+  return gp + "\n";
+}
+
 }  // namespace
 
 ChartWriter::ChartWriter(std::filesystem::path dir, std::vector<Lang> langs)
@@ -121,27 +158,19 @@ void ChartWriter::write_scripts(const std::string& id,
 
 void ChartWriter::stacked_days(const std::string& id, const report::DaySeries& s,
                                const KeyName& name, const AxisText& axes, bool compact) {
-  std::string text = "day";
-  for (const auto& k : s.keys) text += "," + csv_field(k);
-  text += "\n";
-  for (size_t d = 0; d < s.days.size(); ++d) {
-    text += base::format_day(s.days[d]);
-    for (const auto& v : s.values) text += "," + std::to_string(v[d]);
-    text += "\n";
-  }
-  write_csv(id, text);
+  write_csv(id, csv_table("day", s.keys, day_labels(s.days), [&](size_t d, size_t k) {
+              return std::to_string(s.values[k][d]);
+            }));
   write_scripts(id, [&](Lang lang) {
     std::string gp = preamble(axes, lang) +
                      "set style data histograms\nset style histogram rowstacked\n"
                      "set boxwidth 0.75 relative\nset xtics scale 0\n";
-    gp += "plot ";
-    for (size_t i = 0; i < s.keys.size(); ++i) {
-      gp += i ? ", \\\n     '' " : quote(id + ".csv") + " ";
-      gp += "skip 1 using " + std::to_string(i + 2) +
-            (i ? "" : ":xtic(day_label($0, strcol(1)))") +
-            " title " + quote(name(s.keys[i], lang)) + " lc rgb " + quote(colour(s.keys, i));
-    }
-    return gp + "\n";
+    std::vector<std::string> clauses;
+    for (size_t i = 0; i < s.keys.size(); ++i)
+      clauses.push_back("using " + std::to_string(i + 2) +
+                        (i ? "" : ":xtic(day_label($0, strcol(1)))") + " title " +
+                        quote(name(s.keys[i], lang)) + " lc rgb " + quote(colour(s.keys, i)));
+    return gp + plot(id + ".csv", clauses);
   }, compact);
 }
 
@@ -149,15 +178,8 @@ void ChartWriter::clustered(const std::string& id, const std::vector<std::string
                             const std::vector<std::pair<std::string, std::string>>& series_names,
                             const std::vector<std::vector<double>>& columns,
                             const KeyName& category_name, const AxisText& axes) {
-  std::string text = "category";
-  for (const auto& n : series_names) text += "," + csv_field(n.second);
-  text += "\n";
-  for (size_t r = 0; r < categories.size(); ++r) {
-    text += csv_field(categories[r]);
-    for (const auto& c : columns) text += "," + number(c[r]);
-    text += "\n";
-  }
-  write_csv(id, text);
+  write_csv(id, csv_table("category", english(series_names), categories,
+                          [&](size_t r, size_t c) { return number(columns[c][r]); }));
   // The legend needs the categories' names per language: a second column
   // set would change the CSV, so the names go in as xtic labels by row.
   write_scripts(id, [&](Lang lang) {
@@ -167,14 +189,13 @@ void ChartWriter::clustered(const std::string& id, const std::vector<std::string
     gp += "set xtics (";
     for (size_t r = 0; r < categories.size(); ++r)
       gp += (r ? ", " : "") + quote(category_name(categories[r], lang)) + " " + std::to_string(r);
-    gp += ")\nplot ";
-    for (size_t i = 0; i < columns.size(); ++i) {
-      gp += i ? ", \\\n     '' " : quote(id + ".csv") + " ";
-      gp += "skip 1 using " + std::to_string(i + 2) + " title " +
-            quote(lang == Lang::ja ? series_names[i].first : series_names[i].second) +
-            " lc rgb " + quote(kPalette[i % kPalette.size()]);
-    }
-    return gp + "\n";
+    gp += ")\n";
+    std::vector<std::string> clauses;
+    for (size_t i = 0; i < columns.size(); ++i)
+      clauses.push_back("using " + std::to_string(i + 2) + " title " +
+                        quote(lang == Lang::ja ? series_names[i].first : series_names[i].second) +
+                        " lc rgb " + quote(kPalette[i % kPalette.size()]));
+    return gp + plot(id + ".csv", clauses);
   });
 }
 
@@ -210,54 +231,38 @@ void ChartWriter::shares(const std::string& id, const std::vector<report::Share>
 
 void ChartWriter::trend(const std::string& id, const report::TrendSeries& t, const KeyName& name,
                         const AxisText& axes) {
-  std::string text = "month";
-  for (const auto& k : t.keys) text += "," + csv_field(k);
-  text += "\n";
-  for (size_t m = 0; m < t.months.size(); ++m) {
-    text += t.months[m].to_string();
-    for (const auto& s : t.shares) text += "," + number(s[m] * 100.0);
-    text += "\n";
-  }
-  write_csv(id, text);
+  std::vector<std::string> months;
+  for (const auto& m : t.months) months.push_back(m.to_string());
+  write_csv(id, csv_table("month", t.keys, months, [&](size_t m, size_t k) {
+              return number(t.shares[k][m] * 100.0);
+            }));
   write_scripts(id, [&](Lang lang) {
     std::string gp = preamble(axes, lang) +
                      "set style data histograms\nset style histogram rowstacked\n"
                      "set boxwidth 0.6 relative\nset xtics scale 0\nset yrange [0:100]\n"
                      "set format y '%.0f%%'\n";
-    gp += "plot ";
-    for (size_t i = 0; i < t.keys.size(); ++i) {
-      gp += i ? ", \\\n     '' " : quote(id + ".csv") + " ";
-      gp += "skip 1 using " + std::to_string(i + 2) + (i ? "" : ":xtic(1)") + " title " +
-            quote(name(t.keys[i], lang)) + " lc rgb " + quote(colour(t.keys, i));
-    }
-    return gp + "\n";
+    std::vector<std::string> clauses;
+    for (size_t i = 0; i < t.keys.size(); ++i)
+      clauses.push_back("using " + std::to_string(i + 2) + (i ? "" : ":xtic(1)") + " title " +
+                        quote(name(t.keys[i], lang)) + " lc rgb " + quote(colour(t.keys, i)));
+    return gp + plot(id + ".csv", clauses);
   });
 }
 
 void ChartWriter::lines(const std::string& id, const std::vector<base::Day>& days,
                         const std::vector<std::pair<std::string, std::string>>& series_names,
                         const std::vector<std::vector<uint64_t>>& columns, const AxisText& axes) {
-  std::string text = "day";
-  for (const auto& n : series_names) text += "," + csv_field(n.second);
-  text += "\n";
-  for (size_t d = 0; d < days.size(); ++d) {
-    text += base::format_day(days[d]);
-    for (const auto& c : columns) text += "," + std::to_string(c[d]);
-    text += "\n";
-  }
-  write_csv(id, text);
+  write_csv(id, csv_table("day", english(series_names), day_labels(days),
+                          [&](size_t d, size_t c) { return std::to_string(columns[c][d]); }));
   write_scripts(id, [&](Lang lang) {
     std::string gp = preamble(axes, lang) + "set xtics scale 0\n";
-    gp += "plot ";
-    for (size_t i = 0; i < columns.size(); ++i) {
-      gp += i ? ", \\\n     '' " : quote(id + ".csv") + " ";
-      gp += "skip 1 using 0:" + std::to_string(i + 2) +
-            (i ? "" : ":xtic(day_label($0, strcol(1)))") +
-            " with linespoints lc rgb " + quote(kPalette[i % kPalette.size()]) +
-            " pt 7 ps 0.6 lw 2 title " +
-            quote(lang == Lang::ja ? series_names[i].first : series_names[i].second);
-    }
-    return gp + "\n";
+    std::vector<std::string> clauses;
+    for (size_t i = 0; i < columns.size(); ++i)
+      clauses.push_back("using 0:" + std::to_string(i + 2) +
+                        (i ? "" : ":xtic(day_label($0, strcol(1)))") + " with linespoints lc rgb " +
+                        quote(kPalette[i % kPalette.size()]) + " pt 7 ps 0.6 lw 2 title " +
+                        quote(lang == Lang::ja ? series_names[i].first : series_names[i].second));
+    return gp + plot(id + ".csv", clauses);
   });
 }
 

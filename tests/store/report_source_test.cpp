@@ -5,6 +5,7 @@
 #include "common/store/sensor_store.h"
 #include "common/store/sqlite_report_source.h"
 #include "support/temp_dir.h"
+#include "wire/wire_test_support.h"
 
 using namespace teiten;
 using teiten::test::TempDir;
@@ -15,15 +16,8 @@ constexpr base::Day kJuly9 = 14799;
 
 tally::Row row(base::Day day, packet::Proto proto, uint16_t port, packet::Kind kind,
                const std::string& src, uint64_t accesses) {
-  tally::Row r;
-  r.day = day;
-  r.proto = proto;
-  r.port = port;
-  r.kind = kind;
-  r.src = *base::IpAddress::parse(src);
-  r.accesses = accesses;
-  r.first_seen = r.last_seen = int64_t{day} * 86400 + 10;
-  return r;
+  int64_t t = int64_t{day} * 86400 + 10;
+  return test::make_row(day, proto, port, kind, src, accesses, t, t);
 }
 
 std::map<base::Day, tally::DayStats> covered(base::Day day, int64_t seconds) {
