@@ -57,11 +57,11 @@ std::string preamble(const AxisText& axes, Lang lang) {
   // whatever the length of their legends.
   return "reset\n"
          "set datafile separator ','\n"
-         "set lmargin at screen 0.09\nset rmargin at screen 0.80\n"
+         "set lmargin at screen 0.08\nset rmargin at screen 0.74\n"
          "set border 3 lc rgb '#555555'\n"
          "set tics nomirror textcolor rgb '#333333'\n"
          "set grid ytics lc rgb '#dddddd' lt 1\n"
-         "set key outside right top vertical Left reverse noenhanced samplen 1.5 spacing 1.1\n"
+         "set key at screen 0.755, graph 1 left top vertical Left reverse noenhanced samplen 1.5 spacing 1.1\n"
          "set style fill solid 0.9 border rgb '#ffffff'\n"
          "set xlabel " +
          quote(pick(axes, lang, true)) + "\nset ylabel " + quote(pick(axes, lang, false)) +
