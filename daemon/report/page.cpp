@@ -307,6 +307,8 @@ json page_view(const report::Report& r, const geo::CountryNames& names,
                    {"first", day_name(r.db_first, lang)},
                    {"last", day_name(r.db_last, lang)}};
   v["geo"] = r.geo_source;
+  // IPFire's database is CC BY-SA 4.0: a published page must say so.
+  v["geo_ipfire"] = r.geo_source.rfind("IPFire", 0) == 0;
   v["version"] = TEITEN_VERSION;
   return v;
 }

@@ -103,7 +103,8 @@ void draw_figures(const report::Report& r, const geo::CountryNames& names, Chart
   std::vector<base::Day> days;
   for (const auto& d : r.daily) days.push_back(d.day);
   charts.lines("4-1", days, {{"バックスキャッタ", "backscatter"}, {"その他", "other"}},
-               {r.backscatter_summary.daily, r.other_summary.daily}, kDailyAccesses);
+               {r.backscatter_summary.daily, r.other_summary.daily},
+               {"日", "day", "パケット数", "packets"});
 }
 
 }  // namespace teiten::report_cli
