@@ -9,9 +9,9 @@
 namespace teiten::report {
 
 struct Rules {
-  /// Port types and countries drawn one by one in the figures (the rest is "other").
+  /// Port types and countries drawn one by one in the figures (the rest is
+  /// "other"); new_entry: in this month's top `top` by accesses, not last month's.
   int top = 10;
-  /// new_entry: in this month's top `top` by accesses, not in last month's.
 
   /// surge: a day's fleet-wide summed sources of a port type exceed both
   /// median + surge_iqr * IQR and mean + surge_sd * standard deviation of
