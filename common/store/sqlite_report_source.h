@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/store/report_source.h"
+#include "common/store/store_error.h"
 
 namespace teiten::store {
 

@@ -10,7 +10,7 @@
 #include "common/geo/locator.h"
 #include "common/report/report_builder.h"
 #include "common/report/report_json.h"
-#include "common/store/database.h"
+#include "common/store/store_error.h"
 #include "common/store/sqlite_report_source.h"
 #include "daemon/report/charts.h"
 #include "daemon/report/commentary.h"

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "common/store/collector_store.h"
+#include "common/store/database.h"
 #include "common/store/sensor_store.h"
 #include "common/store/sqlite_report_source.h"
 #include "support/temp_dir.h"
