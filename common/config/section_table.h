@@ -25,7 +25,8 @@ namespace teiten::config::detail {
 template <class S>
 using Field =
     std::variant<std::string S::*, bool S::*, uint32_t S::*, uint64_t S::*, base::Duration S::*,
-                 std::vector<base::Prefix> S::*, std::vector<std::string> S::*>;
+                 std::vector<base::Prefix> S::*, std::vector<std::string> S::*, double S::*,
+                 YAML::Node S::*>;
 
 /// One row of a section table.
 template <class S>

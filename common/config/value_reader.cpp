@@ -2,6 +2,7 @@
 #include <pcap/pcap.h>
 
 #include <charconv>
+#include <cmath>
 #include <map>
 
 #include "common/base/day_clock.h"
@@ -45,6 +46,10 @@ std::string noun(Kind kind) {
       return "a list of addresses or prefixes";
     case Kind::sensor_ids:
       return "a list of sensor ids";
+    case Kind::number:
+      return "a number";
+    case Kind::node:
+      return "a value";
   }
   return "a value";
 }
@@ -91,6 +96,16 @@ std::optional<std::string> bpf_problem(const std::string& expression) {
   return first_error;
 }
 
+// How a scalar that is not the number asked for reads back to the operator.
+std::string found(const std::string& text, bool quoted) {
+  return quoted ? "the string \"" + text + "\"" : "'" + text + "'";
+}
+
+std::string range_problem(const Spec& spec, const std::string& text) {
+  return spec.max == unbounded ? text + " is below the minimum " + bound_text(spec.kind, spec.min)
+                               : text + " is out of range " + range_text(spec);
+}
+
 std::string sensor_id_problem(const std::string& id) {
   return "'" + id + "' is not a valid sensor id (1 to 64 of A-Z a-z 0-9 . _ -)";
 }
@@ -124,6 +139,7 @@ std::optional<Value> YamlReader::convert(const std::string& path, const Spec& sp
                                          bool record) {
   if (spec.kind == Kind::prefixes) return read_prefixes(path, value, at, record);
   if (spec.kind == Kind::sensor_ids) return read_sensor_ids(path, value, at, record);
+  if (spec.kind == Kind::node) return value;  // the loader's rules read it
   if (!value.IsDefined() || !value.IsScalar()) {
     error(path, at, "expected " + noun(spec.kind) + ", found " + describe_node(value));
     return std::nullopt;
@@ -187,9 +203,12 @@ std::optional<Value> YamlReader::convert_scalar(const std::string& path, const S
       if (!parse_host_port(text, why)) return bad("'" + text + "' " + why);
       return text;
     }
+    case Kind::number:
+      return read_decimal(path, spec, text, is_quoted(value), at);
     case Kind::prefixes:
     case Kind::sensor_ids:
-      break;  // lists, read before
+    case Kind::node:
+      break;  // read before
   }
   return bad("expected " + noun(spec.kind));
 }
@@ -226,20 +245,35 @@ std::optional<Value> YamlReader::read_number(const std::string& path, const Spec
   if (negative) body.remove_prefix(1);
   const auto n = refused ? std::nullopt : parse(body);
   if (!n && (refused || !well_formed(body))) {
-    error(path, at,
-          "expected " + noun(spec.kind) + ", found " +
-              (quoted ? "the string \"" + text + "\"" : "'" + text + "'"));
+    error(path, at, "expected " + noun(spec.kind) + ", found " + found(text, quoted));
     return std::nullopt;
   }
   if (negative || !n || *n < static_cast<uint64_t>(spec.min) ||
       *n > static_cast<uint64_t>(spec.max)) {
-    error(path, at,
-          spec.max == unbounded ? text + " is below the minimum " + bound_text(spec.kind, spec.min)
-                                : text + " is out of range " + range_text(spec));
+    error(path, at, range_problem(spec, text));
     return std::nullopt;
   }
   if (spec.kind == Kind::duration) return base::Duration{static_cast<int64_t>(*n)};
   return *n;
+}
+
+std::optional<Value> YamlReader::read_decimal(const std::string& path, const Spec& spec,
+                                              const std::string& text, bool quoted,
+                                              const YAML::Mark& at) {
+  double v = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, v);
+  // from_chars takes "inf" and "nan", which are no weight or share anyone means.
+  if (quoted || ec != std::errc() || stop != end || !std::isfinite(v)) {
+    error(path, at, "expected " + noun(spec.kind) + ", found " + found(text, quoted));
+    return std::nullopt;
+  }
+  if (v < static_cast<double>(spec.min) ||
+      (spec.max != unbounded && v > static_cast<double>(spec.max))) {
+    error(path, at, range_problem(spec, text));
+    return std::nullopt;
+  }
+  return v;
 }
 
 bool YamlReader::for_each_item(const std::string& path, Kind kind, const YAML::Node& value,

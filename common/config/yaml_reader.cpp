@@ -127,7 +127,9 @@ std::string bound_text(Kind kind, int64_t v) {
 }
 
 std::string range_text(const Spec& spec) {
-  if (spec.kind != Kind::count && spec.kind != Kind::size && spec.kind != Kind::duration) return {};
+  if (spec.kind != Kind::count && spec.kind != Kind::size && spec.kind != Kind::duration &&
+      spec.kind != Kind::number)
+    return {};
   if (spec.max == unbounded) return bound_text(spec.kind, spec.min) + " or more";
   return bound_text(spec.kind, spec.min) + ".." + bound_text(spec.kind, spec.max);
 }

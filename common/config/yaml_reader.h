@@ -51,6 +51,8 @@ enum class Kind {
   address,     ///< host:port or [ipv6]:port
   prefixes,    ///< list of addresses or prefixes
   sensor_ids,  ///< non-empty list of unique sensor ids
+  number,      ///< decimal number (not quoted) in [min, max]
+  node,        ///< any YAML value, kept for the loader's own rules (composite values)
 };
 
 inline constexpr int64_t unbounded = std::numeric_limits<int64_t>::max();
@@ -72,7 +74,7 @@ struct Spec {
 };
 
 using Value = std::variant<std::string, bool, uint64_t, base::Duration, std::vector<base::Prefix>,
-                           std::vector<std::string>>;
+                           std::vector<std::string>, double, YAML::Node>;
 
 /// Where a value's problem is reported: its own mark when it has text,
 /// else its key's.
@@ -141,6 +143,8 @@ class YamlReader {
                      const YAML::Mark& at, bool record_marks, const ItemVisitor& visit);
   std::optional<Value> read_number(const std::string& path, const Spec& spec,
                                    const std::string& text, bool quoted, const YAML::Mark& at);
+  std::optional<Value> read_decimal(const std::string& path, const Spec& spec,
+                                    const std::string& text, bool quoted, const YAML::Mark& at);
   std::string resolve(const std::string& path) const;
   void record(const std::string& path, const YAML::Mark& at);
 

@@ -2,6 +2,7 @@
 // loader): unreadable files, YAML syntax, document shape, key names.
 #include <catch2/catch.hpp>
 
+#include "common/config/yaml_reader.h"
 #include "config_test_support.h"
 
 using namespace teiten::config;
@@ -248,4 +249,35 @@ capture:
   CHECK(pos.at("capture.observed") == P{4, 3});
   CHECK(pos.at("capture.observed[1]") == P{4, 25});
   CHECK_FALSE(pos.contains("capture.snaplen"));  // a default was never written
+}
+
+TEST_CASE("a number key reads decimals in its range and refuses quoted or other text",
+          "[config]") {
+  using namespace teiten::config::detail;
+  TempDir dir;
+  YamlReader r(dir.write("n.yaml", "a: 0.25\nb: 2\nc: \"1\"\nd: nan\ne: 1.5\nf: -1\ng: [1, 2]\n"));
+  const Spec share{Kind::number, {}, 0, 1};
+  auto read = [&](const char* key) { return r.read(key, share, r.root()[key], r.root()[key].Mark()); };
+  CHECK(std::get<double>(*read("a")) == 0.25);
+  CHECK_FALSE(read("b"));
+  CHECK_FALSE(read("c"));
+  CHECK_FALSE(read("d"));
+  CHECK_FALSE(read("e"));
+  CHECK_FALSE(read("f"));
+  // A node key keeps any value, composite ones included, for the loader's own rules.
+  const auto node = r.read("g", Spec{Kind::node}, r.root()["g"], r.root()["g"].Mark());
+  CHECK(std::get<YAML::Node>(*node).size() == 2);
+  try {
+    r.throw_if_errors();
+    FAIL("no errors");
+  } catch (const ConfigErrors& e) {
+    std::vector<std::string> got;
+    for (const auto& error : e.errors())
+      got.push_back(std::to_string(error.line) + ":" + std::to_string(error.column) + ": " +
+                    error.message);
+    CHECK(got == Errors{"2:4: b: 2 is out of range 0..1",
+                        "3:4: c: expected a number, found the string \"1\"",
+                        "4:4: d: expected a number, found 'nan'",
+                        "5:4: e: 1.5 is out of range 0..1", "6:4: f: -1 is out of range 0..1"});
+  }
 }
