@@ -14,7 +14,7 @@ CaptureFile::CaptureFile(const std::string& dir, const std::string& name, Sensor
       zone_(zone),
       mode_(mode),
       builder_(builder),
-      writer_(dir + "/" + name + ".pcap"),
+      writer_(dir + "/" + name + ".pcap", pcap_linktype(builder.link())),
       truth_(std::move(view), zone) {}
 
 nlohmann::ordered_json CaptureFile::finish(const nlohmann::ordered_json& parameters) {

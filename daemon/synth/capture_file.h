@@ -21,11 +21,13 @@ namespace teiten::synth {
 class CaptureFile {
  public:
   CaptureFile(const std::string& dir, const std::string& name, SensorView view,
-              const std::string& zone, TruthMode mode, PacketBuilder builder = {});
+              const std::string& zone, TruthMode mode,
+              PacketBuilder builder = PacketBuilder());
 
   Verdict add(const PacketSpec& spec) {
-    const size_t n = builder_.build(spec, frame_);
-    writer_.write(spec.sec, spec.usec, frame_.data(), n);
+    size_t captured = 0;
+    const size_t n = builder_.build(spec, frame_, captured);
+    writer_.write(spec.sec, spec.usec, frame_.data(), captured, n);
     return truth_.add(spec);
   }
 

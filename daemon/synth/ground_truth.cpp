@@ -153,23 +153,48 @@ bool GroundTruth::observed(const base::IpAddress& a) const {
                      [&](const Net& n) { return n.contains(a); });
 }
 
+Verdict GroundTruth::filter(const PacketSpec& s) const {
+  if (!view_.observed.empty() && observed(s.src)) return Verdict::own_address;
+  if (!view_.observed.empty() && !observed(s.dst)) return Verdict::other_destination;
+  if (std::any_of(view_.ignore_sources.begin(), view_.ignore_sources.end(),
+                  [&](const Net& n) { return n.contains(s.src); }))
+    return Verdict::ignored_source;
+  return Verdict::counted;
+}
+
 Verdict GroundTruth::add(const PacketSpec& s) {
   if (finished_) throw std::logic_error("GroundTruth::add after finish");
   ++packets_;
   Verdict v = Verdict::counted;
-  if (s.transport == Transport::arp)
+  if (s.transport == Transport::arp) {
     v = Verdict::non_ip;
-  else if (!view_.observed.empty() && !observed(s.dst))
-    v = Verdict::other_destination;
-  else if (std::any_of(view_.ignore_sources.begin(), view_.ignore_sources.end(),
-                       [&](const Net& n) { return n.contains(s.src); }))
-    v = Verdict::ignored_source;
-  else if (observed(s.src))
-    v = Verdict::own_address;
+  } else if (s.direction == Direction::outgoing) {
+    v = Verdict::outgoing;
+  } else {
+    v = filter(s);
+    // A packet to someone else is not the sensor's to call malformed; one
+    // whose IPv4 header is broken has no addresses to judge by.
+    if (s.defect != Defect::none && (v == Verdict::counted || s.defect == Defect::ipv4_ihl)) {
+      v = Verdict::malformed;
+      ++defects_[static_cast<size_t>(s.defect)];
+    }
+  }
   ++verdicts_[static_cast<size_t>(v)];
+  const int32_t day = calendar_.day_of(s.sec);
+  if (day != today_day_) {
+    auto [it, fresh] = days_.try_emplace(day);
+    if (fresh) it->second.first = it->second.last = s.sec;
+    today_ = &it->second;
+    today_day_ = day;
+  }
+  DayCounts& counts = *today_;
+  ++counts.packets;
+  counts.first = std::min(counts.first, s.sec);
+  counts.last = std::max(counts.last, s.sec);
+  ++counts.verdicts[static_cast<size_t>(v)];
+  if (v == Verdict::malformed) ++counts.defects[static_cast<size_t>(s.defect)];
   if (v != Verdict::counted) return v;
 
-  const int32_t day = calendar_.day_of(s.sec);
   if (day < 0 || day >= (1 << 16))
     throw std::runtime_error("ground truth: packet day outside 1970..2149");
   const uint32_t source = source_ids_.intern(s.src);
@@ -225,6 +250,22 @@ void GroundTruth::finish() {
       rows_.push_back({with_source(r.key, rank[key_source(r.key)]), r.accesses, r.first, r.last});
   std::vector<Row>().swap(table_);
   std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) { return a.key < b.key; });
+}
+
+void GroundTruth::for_each_row(
+    const std::function<void(int32_t, Classification, const base::IpAddress&, uint64_t)>& visit)
+    const {
+  for (const Row& r : rows_)
+    visit(key_day(r.key), {key_proto(r.key), key_port(r.key), key_kind(r.key)},
+          sources_[key_source(r.key)], r.accesses);
+}
+
+uint64_t ignored_of(const DayCounts& c) {
+  uint64_t n = 0;
+  for (Verdict v : {Verdict::other_destination, Verdict::ignored_source, Verdict::own_address,
+                    Verdict::outgoing})
+    n += c.verdicts[static_cast<size_t>(v)];
+  return n;
 }
 
 void GroundTruth::write_csv(const std::string& path) const {
@@ -291,7 +332,12 @@ nlohmann::ordered_json GroundTruth::summary() const {
   j["not_counted"] = {{"non_ip", verdicts_[1]},
                       {"other_destination", verdicts_[2]},
                       {"ignored_source", verdicts_[3]},
-                      {"own_address", verdicts_[4]}};
+                      {"own_address", verdicts_[4]},
+                      {"outgoing", verdicts_[5]},
+                      {"malformed", verdicts_[6]}};
+  auto& reasons = j["malformed"] = nlohmann::ordered_json::object();
+  for (size_t d = 1; d < std::size(defect_names); ++d)
+    if (defects_[d]) reasons[defect_names[d]] = defects_[d];
   j["distinct_rows"] = rows_.size();
   j["distinct_sources"] = sources_.size();
   for (size_t k = 0; k < 3; ++k) {
@@ -300,7 +346,8 @@ nlohmann::ordered_json GroundTruth::summary() const {
     j["rows"][name] = rows[k];
   }
   j["days"] = nlohmann::ordered_json::array();
-  for (auto& [day, kinds] : days) {
+  for (const auto& [day, c] : days_) {
+    auto& kinds = days[day];
     nlohmann::ordered_json d;
     d["day"] = day_text(day);
     for (size_t k = 0; k < 3; ++k) {
@@ -311,6 +358,12 @@ nlohmann::ordered_json GroundTruth::summary() const {
                                                          {"sources", kinds[k].rows},
                                                          {"distinct_sources", distinct}};
     }
+    // What the sensor's coverage view says of the day when it reads this file.
+    d["packets"] = c.packets;
+    d["coverage_seconds"] = c.last - c.first;
+    d["malformed"] = c.verdicts[static_cast<size_t>(Verdict::malformed)];
+    d["non_ip"] = c.verdicts[static_cast<size_t>(Verdict::non_ip)];
+    d["ignored"] = ignored_of(c);
     j["days"].push_back(std::move(d));
   }
   return j;

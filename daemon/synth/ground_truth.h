@@ -11,6 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -55,7 +58,30 @@ struct SensorView {
 };
 
 /// Why a written frame does or does not reach the rollup.
-enum class Verdict : uint8_t { counted, non_ip, other_destination, ignored_source, own_address };
+enum class Verdict : uint8_t {
+  counted,
+  non_ip,
+  other_destination,
+  ignored_source,
+  own_address,
+  outgoing,   ///< a cooked capture marks it as sent by the sensor
+  malformed,  ///< a header the sensor needs is cut short or invalid (PacketSpec::defect)
+};
+inline constexpr size_t kVerdicts = 7;
+
+/// Everything a sensor records about one of its days besides the rows
+/// (its coverage and counters): every frame by verdict, the first and last
+/// packet time, malformed frames by reason.
+struct DayCounts {
+  uint64_t packets = 0;
+  int64_t first = 0, last = 0;  ///< Unix seconds of the day's first and last frame
+  uint64_t verdicts[kVerdicts] = {};
+  uint64_t defects[std::size(defect_names)] = {};
+};
+
+/// Frames the sensor counts as ignored (its `ignored.*` counters): not to
+/// an observed address, from an ignored or its own address, outgoing.
+uint64_t ignored_of(const DayCounts& c);
 
 class GroundTruth {
  public:
@@ -75,6 +101,12 @@ class GroundTruth {
   /// summed sources (= rows) and distinct sources.
   nlohmann::ordered_json summary() const;
 
+  /// Calls visit(day, classification, source, accesses) for each row, in
+  /// row order; only after finish().
+  void for_each_row(const std::function<void(int32_t, Classification, const base::IpAddress&,
+                                             uint64_t)>& visit) const;
+  /// Per local day, every frame of that day (counted or not).
+  const std::map<int32_t, DayCounts>& days() const { return days_; }
   uint64_t packets() const { return packets_; }
   uint64_t counted() const { return verdicts_[0]; }
   uint64_t distinct_rows() const { return finished_ ? rows_.size() : table_rows_; }
@@ -86,6 +118,9 @@ class GroundTruth {
     int64_t first = 0, last = 0;
   };
   bool observed(const base::IpAddress& a) const;
+  /// What the sensor's address rules make of an IP packet, in the sensor's
+  /// order: its own packets, then other destinations, then ignored sources.
+  Verdict filter(const PacketSpec& s) const;
   Row& row(uint64_t key);
 
   SensorView view_;
@@ -96,7 +131,11 @@ class GroundTruth {
   size_t table_rows_ = 0;
   std::vector<Row> rows_;  ///< ordered, after finish()
   uint64_t packets_ = 0;
-  uint64_t verdicts_[5] = {};
+  uint64_t verdicts_[kVerdicts] = {};
+  uint64_t defects_[std::size(defect_names)] = {};
+  std::map<int32_t, DayCounts> days_;
+  DayCounts* today_ = nullptr;  ///< the entry of the last frame's day
+  int32_t today_day_ = -1;
   bool finished_ = false;
 };
 

@@ -244,28 +244,76 @@ size_t write_arp(const PacketSpec& s, uint8_t* p, const std::array<uint8_t, 6>& 
 
 }  // namespace
 
-size_t PacketBuilder::build(const PacketSpec& s, Frame& out) const {
-  uint8_t* f = out.data();
+size_t PacketBuilder::write_link_header(const PacketSpec& s, uint8_t* f) const {
   const bool arp = s.transport == Transport::arp;
-  if (arp)
-    std::memset(f, 0xff, 6);
-  else
-    std::memcpy(f, sensor_mac_.data(), 6);
-  std::memcpy(f + 6, router_mac_.data(), 6);
-  size_t n = 12;
-  if (s.vlan_tags >= 2) {
-    put16(f + n, kEtherQinQ);
-    put16(f + n + 2, static_cast<uint16_t>(1000 + (s.vlan_id & 0xfff) % 3000));
-    n += 4;
-  }
-  if (s.vlan_tags >= 1) {
-    put16(f + n, kEtherVlan);
-    put16(f + n + 2, static_cast<uint16_t>(s.vlan_id & 0xfff));
-    n += 4;
-  }
   const bool v4 = s.src.is_v4();
-  put16(f + n, arp ? kEtherArp : v4 ? kEtherIpv4 : kEtherIpv6);
-  n += 2;
+  const uint16_t ethertype = arp ? kEtherArp : v4 ? kEtherIpv4 : kEtherIpv6;
+  switch (link_) {
+    case LinkType::ethernet:
+    case LinkType::vlan:
+    case LinkType::qinq: {
+      if (arp)
+        std::memset(f, 0xff, 6);
+      else
+        std::memcpy(f, sensor_mac_.data(), 6);
+      std::memcpy(f + 6, router_mac_.data(), 6);
+      size_t n = 12;
+      if (s.vlan_tags >= 2) {
+        put16(f + n, kEtherQinQ);
+        put16(f + n + 2, static_cast<uint16_t>(1000 + (s.vlan_id & 0xfff) % 3000));
+        n += 4;
+      }
+      if (s.vlan_tags >= 1) {
+        put16(f + n, kEtherVlan);
+        put16(f + n + 2, static_cast<uint16_t>(s.vlan_id & 0xfff));
+        n += 4;
+      }
+      put16(f + n, ethertype);
+      return n + 2;
+    }
+    case LinkType::sll:  // packet type, ARPHRD_ETHER, address length, address, protocol
+      put16(f, static_cast<uint16_t>(s.direction));
+      put16(f + 2, 1);
+      put16(f + 4, 6);
+      std::memcpy(f + 6, (s.direction == Direction::outgoing ? sensor_mac_ : router_mac_).data(), 6);
+      put16(f + 12, 0);
+      put16(f + 14, ethertype);
+      return 16;
+    case LinkType::sll2:  // protocol, reserved, ifindex, ARPHRD_ETHER, type, length, address
+      put16(f, ethertype);
+      put16(f + 2, 0);
+      put32(f + 4, 2);
+      put16(f + 8, 1);
+      f[10] = static_cast<uint8_t>(s.direction);
+      f[11] = 6;
+      std::memcpy(f + 12, (s.direction == Direction::outgoing ? sensor_mac_ : router_mac_).data(),
+                  6);
+      put16(f + 18, 0);
+      return 20;
+    case LinkType::null: {
+      // The capturing host's order (little-endian here); AF_INET6 as macOS numbers it.
+      const uint32_t family = v4 ? 2 : 30;
+      f[0] = static_cast<uint8_t>(family);
+      f[1] = f[2] = f[3] = 0;
+      return 4;
+    }
+    case LinkType::loop:
+      put32(f, v4 ? 2 : 24);  // OpenBSD's AF_INET6
+      return 4;
+    case LinkType::raw:
+    case LinkType::ipv4:
+    case LinkType::ipv6:
+      break;
+  }
+  return 0;
+}
+
+size_t PacketBuilder::build(const PacketSpec& s, Frame& out, size_t& captured) const {
+  uint8_t* f = out.data();
+  captured = 0;
+  const bool arp = s.transport == Transport::arp;
+  size_t n = write_link_header(s, f);
+  const bool v4 = s.src.is_v4();
 
   if (arp) {
     n += write_arp(s, f + n, router_mac_);
@@ -275,11 +323,18 @@ size_t PacketBuilder::build(const PacketSpec& s, Frame& out) const {
     const size_t ext = v4 ? 0 : (s.dest_options ? 8 : 0) + (v6_fragment ? 8 : 0);
     uint8_t* ip = f + n;
     uint8_t* l4 = ip + (v4 ? 20 : 40) + ext;
-    const size_t l4_len = write_transport(s, l4, max_frame - static_cast<size_t>(l4 - f));
+    size_t l4_len = write_transport(s, l4, max_frame - static_cast<size_t>(l4 - f));
+    // A transport header cut short: the IP length says so, the bytes stop there.
+    if (s.defect == Defect::tcp_truncated) l4_len = std::min<size_t>(l4_len, 10);
+    if (s.defect == Defect::udp_truncated) l4_len = std::min<size_t>(l4_len, 6);
+    if (s.defect == Defect::icmp_truncated) l4_len = std::min<size_t>(l4_len, 1);
+    if (s.defect == Defect::tcp_data_offset) l4[12] = 0x40;
+    // Claims 200 bytes the frame does not carry.
+    const size_t claimed = s.defect == Defect::ip_length_exceeds_frame ? 200 : 0;
     if (v4) {
-      ip[0] = 0x45;
+      ip[0] = s.defect == Defect::ipv4_ihl ? 0x44 : 0x45;
       ip[1] = 0;
-      put16(ip + 2, static_cast<uint16_t>(20 + l4_len));
+      put16(ip + 2, static_cast<uint16_t>(20 + l4_len + claimed));
       put16(ip + 4, s.ip_id);
       uint16_t frag = s.fragment_offset;
       if (s.more_fragments) frag |= 0x2000;
@@ -293,7 +348,7 @@ size_t PacketBuilder::build(const PacketSpec& s, Frame& out) const {
       put16(ip + 10, fold(sum16(ip, 20)));
     } else {
       put32(ip, 0x60000000u);
-      put16(ip + 4, static_cast<uint16_t>(ext + l4_len));
+      put16(ip + 4, static_cast<uint16_t>(ext + l4_len + claimed));
       ip[7] = s.ttl;
       std::memcpy(ip + 8, s.src.bytes.data(), 16);
       std::memcpy(ip + 24, s.dst.bytes.data(), 16);
@@ -315,13 +370,16 @@ size_t PacketBuilder::build(const PacketSpec& s, Frame& out) const {
       }
       *next = proto;
     }
-    write_checksum(s, l4, l4_len);
+    if (s.defect == Defect::none || s.defect == Defect::snaplen) write_checksum(s, l4, l4_len);
     n = static_cast<size_t>(l4 - f) + l4_len;
+    // The capture keeps the IP header and ten bytes of TCP: the flags are lost.
+    captured = s.defect == Defect::snaplen ? static_cast<size_t>(l4 - f) + 10 : 0;
   }
-  if (n < min_frame) {
+  if (is_ethernet(link_) && n < min_frame) {
     std::memset(f + n, 0, min_frame - n);
     n = min_frame;
   }
+  if (captured == 0 || captured > n) captured = n;
   return n;
 }
 

@@ -29,6 +29,26 @@ enum class Payload : uint8_t {
   service,       ///< what scanners send to the UDP service port (service_payload.h), else random
 };
 
+/// How a Linux cooked capture marks a frame (the kernel's PACKET_* values);
+/// other link types do not record it, so scenarios set it only for them.
+enum class Direction : uint8_t { host = 0, broadcast = 1, other_host = 3, outgoing = 4 };
+
+/// A header the scenario breaks on purpose, so that the sensor must count
+/// the frame as malformed with this reason (names as the sensor's counters).
+enum class Defect : uint8_t {
+  none,
+  tcp_truncated,            ///< the IP packet ends inside the TCP header, before the flags
+  tcp_data_offset,          ///< TCP data offset below 5 words
+  udp_truncated,            ///< fewer than 8 UDP bytes
+  icmp_truncated,           ///< the ICMP message is one byte
+  ipv4_ihl,                 ///< IPv4 header length field below 5 words
+  ip_length_exceeds_frame,  ///< the IP length claims more than the frame carries
+  snaplen,                  ///< whole on the wire, cut inside the TCP header by the capture
+};
+inline constexpr const char* defect_names[] = {
+    "none",          "tcp_truncated",           "tcp_data_offset", "udp_truncated",
+    "icmp_truncated", "ipv4_ihl", "ip_length_exceeds_frame", "snaplen"};
+
 namespace tcp_flag {
 inline constexpr uint8_t fin = 0x01, syn = 0x02, rst = 0x04, psh = 0x08, ack = 0x10, urg = 0x20,
                          ece = 0x40, cwr = 0x80;
@@ -57,6 +77,8 @@ struct PacketSpec {
   Payload payload = Payload::zeros;
   uint8_t ttl = 64;
   uint16_t ip_id = 0;
+  Direction direction = Direction::host;
+  Defect defect = Defect::none;
 };
 
 /// The IP protocol number a spec's transport is carried as.

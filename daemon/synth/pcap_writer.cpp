@@ -42,17 +42,18 @@ PcapWriter::~PcapWriter() {
   if (file_) std::fclose(file_);
 }
 
-void PcapWriter::write(int64_t sec, uint32_t usec, const uint8_t* frame, size_t length) {
-  if (buffer_.size() - used_ < sizeof(RecordHeader) + length) flush();
+void PcapWriter::write(int64_t sec, uint32_t usec, const uint8_t* frame, size_t captured,
+                       size_t length) {
+  if (buffer_.size() - used_ < sizeof(RecordHeader) + captured) flush();
   if (sec < 0 || sec > UINT32_MAX)
     throw std::runtime_error("packet time outside the pcap range in " + path_);
-  const auto len = static_cast<uint32_t>(length);
-  const RecordHeader record{static_cast<uint32_t>(sec), usec, len, len};
+  const RecordHeader record{static_cast<uint32_t>(sec), usec, static_cast<uint32_t>(captured),
+                            static_cast<uint32_t>(length)};
   std::memcpy(buffer_.data() + used_, &record, sizeof record);
-  std::memcpy(buffer_.data() + used_ + sizeof record, frame, length);
-  used_ += sizeof record + length;
+  std::memcpy(buffer_.data() + used_ + sizeof record, frame, captured);
+  used_ += sizeof record + captured;
   ++packets_;
-  bytes_ += sizeof record + length;
+  bytes_ += sizeof record + captured;
 }
 
 void PcapWriter::flush() {

@@ -26,7 +26,11 @@ class PcapWriter {
   PcapWriter& operator=(const PcapWriter&) = delete;
 
   /// Appends one record captured whole (caplen == len).
-  void write(int64_t sec, uint32_t usec, const uint8_t* frame, size_t length);
+  void write(int64_t sec, uint32_t usec, const uint8_t* frame, size_t length) {
+    write(sec, usec, frame, length, length);
+  }
+  /// Appends one record of which only the first `captured` bytes were kept.
+  void write(int64_t sec, uint32_t usec, const uint8_t* frame, size_t captured, size_t length);
   /// Flushes and closes; throws when any byte could not be written.
   void close();
 

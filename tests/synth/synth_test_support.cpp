@@ -41,7 +41,7 @@ bool reflection(uint16_t port) {
 // Classifies the transport at l4 (len bytes) by docs/counting.md.
 bool classify(Packet& p, uint8_t protocol, bool v6, const uint8_t* l4, size_t len) {
   if (protocol == 6) {
-    if (len < 14) return false;
+    if (len < 14 || (l4[12] >> 4) < 5) return false;  // through the flags, a valid offset
     const uint8_t f = l4[13];
     const bool syn = f & 0x02, ack = f & 0x10, rst = f & 0x04;
     p.proto = "tcp";
@@ -87,21 +87,8 @@ bool classify(Packet& p, uint8_t protocol, bool v6, const uint8_t* l4, size_t le
   return true;
 }
 
-// Returns false when the frame cannot be decoded; p.proto stays empty for non-IP.
-bool decode(const uint8_t* f, size_t n, Packet& p, Recount& r) {
-  if (n < 14) return false;
-  size_t at = 12;
-  uint16_t type = be16(f + at);
-  int tags = 0;
-  while (type == 0x8100 || type == 0x88a8) {
-    if (n < at + 6) return false;
-    at += 4;
-    ++tags;
-    type = be16(f + at);
-  }
-  if (tags == 1) ++r.vlan_single;
-  if (tags == 2) ++r.vlan_double;
-  at += 2;
+// Decodes an IP packet at f[at..n); false when it cannot be decoded.
+bool decode_ip(const uint8_t* f, size_t n, size_t at, uint16_t type, Packet& p) {
   if (type == 0x0800) {
     if (n < at + 20 || (f[at] >> 4) != 4) return false;
     const size_t ihl = (f[at] & 0x0f) * 4u, total = be16(f + at + 2);
@@ -149,6 +136,57 @@ bool decode(const uint8_t* f, size_t n, Packet& p, Recount& r) {
   return true;
 }
 
+// Returns false when the frame cannot be decoded; p.proto stays empty for
+// non-IP frames, and outgoing is set for frames a cooked capture marks so.
+bool decode(int link, const uint8_t* f, size_t n, Packet& p, Recount& r, bool& outgoing) {
+  outgoing = false;
+  switch (link) {
+    case 1: {  // Ethernet, any number of 802.1Q / 802.1ad tags
+      if (n < 14) return false;
+      size_t at = 12;
+      uint16_t type = be16(f + at);
+      int tags = 0;
+      while (type == 0x8100 || type == 0x88a8) {
+        if (n < at + 6) return false;
+        at += 4;
+        ++tags;
+        type = be16(f + at);
+      }
+      if (tags == 1) ++r.vlan_single;
+      if (tags == 2) ++r.vlan_double;
+      return decode_ip(f, n, at + 2, type, p);
+    }
+    case 113:  // Linux cooked v1: packet type first, protocol last of 16 bytes
+      if (n < 16) return false;
+      outgoing = be16(f) == 4;
+      return decode_ip(f, n, 16, be16(f + 14), p);
+    case 276:  // Linux cooked v2: protocol first, packet type at byte 10 of 20
+      if (n < 20) return false;
+      outgoing = f[10] == 4;
+      return decode_ip(f, n, 20, be16(f), p);
+    case 12:
+    case 101:  // raw IP: the version tells
+      if (n < 1) return false;
+      return decode_ip(f, n, 0, (f[0] >> 4) == 6 ? 0x86dd : 0x0800, p);
+    case 228:
+      return decode_ip(f, n, 0, 0x0800, p);
+    case 229:
+      return decode_ip(f, n, 0, 0x86dd, p);
+    case 0:     // BSD loopback, family in the writer's byte order (little-endian here)
+    case 108: {  // OpenBSD loopback, network order
+      if (n < 4) return false;
+      const uint32_t family = link == 0 ? (f[0] | f[1] << 8 | f[2] << 16 | uint32_t{f[3]} << 24)
+                                        : (uint32_t{f[0]} << 24 | f[1] << 16 | f[2] << 8 | f[3]);
+      if (family == 2) return decode_ip(f, n, 4, 0x0800, p);
+      if (family == 24 || family == 28 || family == 30) return decode_ip(f, n, 4, 0x86dd, p);
+      p.proto.clear();
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Recount recount(const std::string& path, const View& view, const std::string& zone) {
@@ -172,8 +210,13 @@ Recount recount(const std::string& path, const View& view, const std::string& zo
     if (h->caplen == 60) ++r.frames_60;
     if (h->caplen == 74) ++r.frames_74;
     Packet p;
-    if (!decode(data, h->caplen, p, r)) {
+    bool outgoing = false;
+    if (!decode(r.datalink, data, h->caplen, p, r, outgoing)) {
       ++r.undecodable;
+      continue;
+    }
+    if (outgoing) {
+      ++r.outgoing;
       continue;
     }
     if (p.proto.empty()) {
@@ -181,16 +224,17 @@ Recount recount(const std::string& path, const View& view, const std::string& zo
       continue;
     }
     ++r.classes[p.cls];
+    // The sensor's order: its own packets, then other destinations, then ignored sources.
+    if (any_contains(view.observed, p.src)) {
+      ++r.own;
+      continue;
+    }
     if (!view.observed.empty() && !any_contains(view.observed, p.dst)) {
       ++r.other_destination;
       continue;
     }
     if (any_contains(view.ignore_sources, p.src)) {
       ++r.ignored;
-      continue;
-    }
-    if (any_contains(view.observed, p.src)) {
-      ++r.own;
       continue;
     }
     ++r.counted;

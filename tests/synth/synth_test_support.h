@@ -3,8 +3,10 @@
 //
 // The recount is the check on the generator's ground truth, so it shares
 // nothing with it: it reads the written bytes through libpcap, decodes
-// Ethernet/802.1Q/802.1ad/IPv4/IPv6 (extension headers)/TCP/UDP/ICMP
-// itself, classifies by docs/counting.md itself, and buckets days with the
+// the link layers teiten-synth writes (Ethernet with 802.1Q/802.1ad tags,
+// Linux cooked v1/v2, raw IP, BSD and OpenBSD loopback), IPv4/IPv6
+// (extension headers)/TCP/UDP/ICMP itself, classifies by docs/counting.md
+// itself, and buckets days with the
 // sensor's base::DayClock rather than the generator's LocalCalendar.
 #pragma once
 
@@ -38,6 +40,7 @@ struct View {
 struct Recount {
   Rows rows;
   uint64_t packets = 0, counted = 0, non_ip = 0, other_destination = 0, ignored = 0, own = 0;
+  uint64_t outgoing = 0;     ///< frames a cooked capture marks as sent by the sensor
   uint64_t undecodable = 0, vlan_single = 0, vlan_double = 0, out_of_order = 0;
   uint64_t frames_60 = 0, frames_74 = 0;  ///< frame lengths the benches promise
   int64_t first_sec = 0, last_sec = 0;
