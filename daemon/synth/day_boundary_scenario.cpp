@@ -17,8 +17,8 @@ class Crowd {
  public:
   Crowd(uint64_t seed, const base::IpAddress& dst4, const base::IpAddress& dst6)
       : rng_(seed, 3), dst4_(dst4), dst6_(dst6) {
-    for (int i = 0; i < 12; ++i) sources_.push_back(regional_v4(global_mix().pick(rng_), rng_));
-    for (int i = 0; i < 4; ++i) sources_.push_back(regional_v6(global_mix().pick(rng_), rng_));
+    for (int i = 0; i < 12; ++i) sources_.push_back(random_public_v4(rng_));
+    for (int i = 0; i < 4; ++i) sources_.push_back(indexed_public_v6(rng_.next(), seed));
   }
 
   /// A probe, backscatter or other packet from one of a few sources, so
@@ -62,14 +62,14 @@ class Crowd {
 
   /// The crowd around one instant (a midnight or an offset change).
   void around(int64_t instant_us) {
-    const base::IpAddress edge = regional_v4(global_mix().pick(rng_), rng_);
+    const base::IpAddress edge = random_public_v4(rng_);
     syn(instant_us - 1, edge, 445);  // 23:59:59.999999
     syn(instant_us, edge, 445);      // 00:00:00.000000
     for (int i = 0; i < 60; ++i)
       random_packet(instant_us - 1 - static_cast<int64_t>(rng_.below(kSecond)));
     for (int i = 0; i < 60; ++i)
       random_packet(instant_us + static_cast<int64_t>(rng_.below(kSecond)));
-    const base::IpAddress retrier = regional_v4(global_mix().pick(rng_), rng_);
+    const base::IpAddress retrier = random_public_v4(rng_);
     for (int64_t offset : {-2'500'000, 500'000, 6'500'000}) syn(instant_us + offset, retrier, 1433);
   }
 

@@ -69,6 +69,16 @@ int32_t next_month(int32_t day) {
   return static_cast<int32_t>(date::sys_days{next / 1}.time_since_epoch().count());
 }
 
+int32_t month_first_day(int32_t day) {
+  date::year_month_day ymd{date::sys_days{date::days{day}}};
+  return static_cast<int32_t>(
+      date::sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count());
+}
+
+std::string month_text(int32_t day) {
+  return day_text(day).substr(0, 7);
+}
+
 std::string day_text(int32_t day) {
   date::year_month_day ymd{date::sys_days{date::days{day}}};
   char buf[16];

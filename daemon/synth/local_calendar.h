@@ -46,6 +46,10 @@ class LocalCalendar {
 std::optional<int32_t> civil_day(int year, unsigned month, unsigned day);
 /// First day of the month after the one holding `day`.
 int32_t next_month(int32_t day);
+/// First day of the month holding `day`.
+int32_t month_first_day(int32_t day);
+/// "YYYY-MM" of the month holding `day`.
+std::string month_text(int32_t day);
 /// "YYYY-MM-DD" of a day number (own formatting, not base::format_day).
 std::string day_text(int32_t day);
 /// Day number of "YYYY-MM-DD"; throws std::runtime_error naming `what`.

@@ -25,6 +25,12 @@ inline uint64_t mix64(uint64_t x) {
   return splitmix64(x);
 }
 
+/// A stream number for Rng(seed, stream) from the parts that name one
+/// independent piece of the output (a kind tag, a month, a sensor, a port).
+inline uint64_t stream_of(uint64_t tag, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0) {
+  return mix64(mix64(mix64(tag ^ 0x7465697465ull) ^ a) ^ b) ^ mix64(c + 1);
+}
+
 class Rng {
  public:
   explicit Rng(uint64_t seed, uint64_t stream = 0) {

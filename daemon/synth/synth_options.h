@@ -21,10 +21,6 @@ struct SynthOptions {
   uint64_t packets = 5'000'000;
   uint64_t sources = 0;  ///< 0: 20k (telescope) or 1M (small) per 5M packets
   std::string day;       ///< first local day "YYYY-MM-DD"; empty: scenario default
-  // fleet
-  std::string month = "2010-07";
-  uint32_t sensors = 10;
-  double scale = 1.0;
 };
 
 }  // namespace teiten::synth

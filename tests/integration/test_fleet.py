@@ -24,9 +24,12 @@ class FleetTest(unittest.TestCase):
     def setUpClass(cls):
         cls.shared = TempDir("teiten-fleet-")
         cls.pki = make_certs(cls.shared.file("pki"), *SENSORS, "stranger")
-        cls.traffic = cls.shared.file("traffic")
-        subprocess.run([binary("teiten-synth"), "fleet", "--sensors", "10", "--out", cls.traffic],
-                       check=True, capture_output=True)
+        # July 2010 of the talot2-2010 profile: ten sensors, one a VLAN trunk.
+        generated = cls.shared.file("traffic")
+        subprocess.run([binary("teiten-synth"), "profile",
+                        os.path.join(harness.SOURCE, "config", "synth", "talot2-2010.yaml"),
+                        "--out", generated], check=True, capture_output=True)
+        cls.traffic = os.path.join(generated, "2010-07")
         cls.fleet = {}
         for sid in SENSORS:
             with open(os.path.join(cls.traffic, f"{sid}.summary.json")) as f:

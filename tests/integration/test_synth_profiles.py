@@ -1,0 +1,147 @@
+"""teiten-synth's shipped profiles against oracles that share nothing with it:
+the tshark oracle (tests/oracle/tshark_rollup.py) recounts sensor-months of
+talot2-2010 and every link type of the small profile, and python3-location
+(tests/geo/geo_oracle.py) places the drawn sources in their countries and
+ASes, which must be the regions and ASes of the expected report."""
+import csv
+import json
+import os
+import subprocess
+import sys
+import unittest
+from collections import Counter, defaultdict
+
+import harness
+from harness import TempDir, binary
+
+sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "oracle"))
+import tshark_rollup  # noqa: E402
+
+GEO_ORACLE = os.path.join(harness.SOURCE, "tests", "geo", "geo_oracle.py")
+DATABASE = "/var/lib/location/database.db"
+ISO_JSON = "/usr/share/iso-codes/json/iso_3166-1.json"
+# python3-location is a Debian package for Debian's interpreter.
+GEO_PYTHON = "/usr/bin/python3"
+
+
+def truth_rows(path):
+    with open(path, newline="") as f:
+        return {(r["day"], r["proto"], int(r["port"]), r["src"], r["kind"]):
+                (int(r["accesses"]), int(r["first_seen"]), int(r["last_seen"]))
+                for r in csv.DictReader(f)}
+
+
+class Generated:
+    def __init__(self, name, tmp):
+        self.dir = tmp.file(name)
+        subprocess.run([binary("teiten-synth"), "profile",
+                        os.path.join(harness.SOURCE, "config", "synth", name + ".yaml"),
+                        "--out", self.dir], check=True, capture_output=True)
+        with open(os.path.join(self.dir, "profile.json")) as f:
+            self.profile = json.load(f)
+        self.sensors = {s["id"]: s for s in self.profile["sensors"]}
+
+    def file(self, month, name):
+        return os.path.join(self.dir, month, name)
+
+    def truth(self, month, sensor):
+        return truth_rows(self.file(month, sensor + ".truth.csv"))
+
+    def summary(self, month, sensor):
+        with open(self.file(month, sensor + ".summary.json")) as f:
+            return json.load(f)
+
+    def expected_report(self, month):
+        with open(self.file(month, "expected-report.json")) as f:
+            return json.load(f)
+
+
+class SynthProfileTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = TempDir("teiten-synth-profiles-")
+        cls.talot2 = Generated("talot2-2010", cls.tmp)
+        cls.small = Generated("small", cls.tmp)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def assert_oracle_agrees(self, g, month, sensor):
+        s = g.sensors[sensor]
+        res = tshark_rollup.compute(g.file(month, sensor + ".pcap"), g.profile["timezone"],
+                                    s["observed"], s["ignore_sources"])
+        self.assertEqual(res["uncertain"], [], f"{month} {sensor}")
+        rows = {(r["day"], r["proto"], r["port"], r["src"], r["kind"]):
+                (r["accesses"], r["first_seen"], r["last_seen"]) for r in res["rows"]}
+        truth = g.truth(month, sensor)
+        self.assertEqual(len(rows), len(truth), f"{month} {sensor}")
+        self.assertEqual(rows, truth, f"{month} {sensor}")
+        summary = g.summary(month, sensor)["not_counted"]
+        counts = res["counts"]
+        self.assertEqual(counts["malformed"]["total"], summary["malformed"], f"{month} {sensor}")
+        self.assertEqual(counts["non_ip"]["total"], summary["non_ip"], f"{month} {sensor}")
+        self.assertEqual(counts["ignored"]["by_reason"].get("ignore_sources", 0),
+                         summary["ignored_source"], f"{month} {sensor}")
+        return rows
+
+    def test_tshark_oracle_agrees_with_a_talot2_sensor_month(self):
+        # s03 is the VLAN trunk: every frame tagged.
+        rows = self.assert_oracle_agrees(self.talot2, "2010-07", "s03")
+        self.assertGreater(len(rows), 4000)
+
+    def test_tshark_oracle_agrees_on_every_link_type(self):
+        for sensor in self.small.sensors:
+            with self.subTest(sensor=sensor, link=self.small.sensors[sensor]["link"]):
+                self.assert_oracle_agrees(self.small, "2010-07", sensor)
+
+    def places(self, addresses):
+        """python3-location's country and AS of each address."""
+        out = subprocess.run([GEO_PYTHON, GEO_ORACLE, "lookup", DATABASE, ISO_JSON],
+                             input="\n".join(sorted(addresses)) + "\n", capture_output=True,
+                             text=True)
+        if out.returncode == 3:
+            self.fail("python3-location is not installed (Debian package python3-location)")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        places = {}
+        for line in out.stdout.splitlines():
+            address, _raw, country, asn, name, _special = line.split("\t")
+            places[address] = (country, int(asn), name)
+        return places
+
+    def assert_regions_agree(self, g, month):
+        probes = []
+        for sensor in g.sensors:
+            probes += [(k, v[0]) for k, v in g.truth(month, sensor).items() if k[4] == "probe"]
+        places = self.places({k[3] for k, _ in probes})
+        countries, asns = defaultdict(Counter), defaultdict(Counter)
+        for k, accesses in probes:
+            country, asn, name = places[k[3]]
+            countries[country]["accesses"] += accesses
+            countries[country]["sources"] += 1
+            asns[asn]["accesses"] += accesses
+            asns[asn]["sources"] += 1
+        report = g.expected_report(month)
+        self.assertEqual({r["code"]: (r["accesses"], r["sources"]) for r in report["regions"]},
+                         {c: (v["accesses"], v["sources"]) for c, v in countries.items()})
+        self.assertEqual({a["asn"]: (a["accesses"], a["sources"]) for a in report["asns"]},
+                         {a: (v["accesses"], v["sources"]) for a, v in asns.items()})
+        return places, probes
+
+    def test_sources_are_in_the_countries_the_report_will_show(self):
+        places, probes = self.assert_regions_agree(self.talot2, "2010-07")
+        # Every country is one of the profile's; no source from unrouted space.
+        profile_countries = {"CN", "JP", "US", "KR", "TW", "RU", "BR", "DE", "IN", "FR", "GB",
+                             "IT", "HK", "VN", "TH", "RO", "PL", "TR", "AR", "CA", "NL", "ES",
+                             "UA"}
+        self.assertLessEqual({p[0] for p in places.values()}, profile_countries)
+        self.assertEqual(sum(1 for p in places.values() if p[1] == 0), 0)
+        # 9415/tcp comes mainly from China, as the reference says.
+        by_country = Counter(places[k[3]][0] for k, _ in probes if k[1:3] == ("tcp", 9415))
+        self.assertGreater(by_country["CN"] / sum(by_country.values()), 0.7, by_country)
+        self.assert_regions_agree(self.small, "2010-07")
+
+
+if __name__ == "__main__":
+    # Without tshark only an unprivileged run may skip; as root (CI) it fails.
+    harness.run_tests(require=("tshark",) if os.geteuid() != 0 else ())
