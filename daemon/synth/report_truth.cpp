@@ -2,38 +2,15 @@
 
 #include <algorithm>
 
+#include "common/packet/port_label.h"
 #include "daemon/synth/month_report.h"
 
 namespace teiten::synth {
 
 std::string report_label(Proto proto, uint16_t port) {
-  switch (proto) {
-    case Proto::tcp:
-    case Proto::udp:
-      return std::to_string(port) + "/" + std::string(proto_name(proto));
-    case Proto::icmp:
-      return port == 8 ? "Ping (ICMP)" : "ICMP type " + std::to_string(port);
-    case Proto::icmpv6:
-      return port == 128 ? "Ping (ICMPv6)" : "ICMPv6 type " + std::to_string(port);
-    case Proto::ip:
-      break;
-  }
-  // The protocols the generator sends without ports, by the names
-  // docs/report.md gives them.
-  switch (port) {
-    case 6:
-      return "TCP (fragment)";
-    case 17:
-      return "UDP (fragment)";
-    case 41:
-      return "IPv6-in-IPv4";
-    case 47:
-      return "GRE";
-    case 50:
-      return "ESP";
-    default:
-      return "IP protocol " + std::to_string(port);
-  }
+  // The one label rule every program shows (docs/report.md): a convention
+  // to match, not a number to recompute.
+  return packet::port_label(*packet::parse_proto(proto_name(proto)), port);
 }
 
 ReportTruth::ReportTruth(const Profile& profile, PlaceLookup lookup)

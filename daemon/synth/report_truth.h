@@ -9,7 +9,8 @@
 // with common/report: the rules (ranking and ties, the six months, surge,
 // single_sensor and new_entry, shares and trends, data quality) are
 // written again here from docs/report.md, so a mistake on either side
-// shows as a difference. Keys that describe the environment rather than
+// shows as a difference. Only the port-type labels come from the one
+// function every program uses for them (common/packet's port_label). Keys that describe the environment rather than
 // the data (database, geo, parameters) are left out.
 #pragma once
 
@@ -34,7 +35,8 @@ struct SourcePlace {
 };
 using PlaceLookup = std::function<SourcePlace(const base::IpAddress&)>;
 
-/// The report's label of a port type (docs/report.md, "Port-type labels").
+/// The report's label of a port type: common/packet's port_label, the one
+/// rule for labels (docs/report.md, "Port-type labels").
 std::string report_label(Proto proto, uint16_t port);
 
 class ReportTruth {

@@ -1,10 +1,13 @@
 """teiten-synth's shipped profiles against oracles that share nothing with it:
 the tshark oracle (tests/oracle/tshark_rollup.py) recounts sensor-months of
-talot2-2010 and every link type of the small profile, and python3-location
+talot2-2010 and every link type of the small profile; python3-location
 (tests/geo/geo_oracle.py) places the drawn sources in their countries and
-ASes, which must be the regions and ASes of the expected report."""
+ASes, which must be the regions and ASes of the expected report; and the
+small profile, replayed by real sensors into a collector, makes a
+teiten-report whose report.json is the expected one."""
 import csv
 import json
+import math
 import os
 import subprocess
 import sys
@@ -12,7 +15,8 @@ import unittest
 from collections import Counter, defaultdict
 
 import harness
-from harness import TempDir, binary
+from harness import (TempDir, binary, collector_section, free_port, make_certs, start_collector,
+                     write_collector_config, write_sensor_config)
 
 sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "oracle"))
 import tshark_rollup  # noqa: E402
@@ -140,6 +144,75 @@ class SynthProfileTest(unittest.TestCase):
         by_country = Counter(places[k[3]][0] for k, _ in probes if k[1:3] == ("tcp", 9415))
         self.assertGreater(by_country["CN"] / sum(by_country.values()), 0.7, by_country)
         self.assert_regions_agree(self.small, "2010-07")
+
+
+def differences(expected, got, path=""):
+    """Where two report.json documents differ; floats to 1e-9 relative."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        out = []
+        for k in expected:
+            out += (differences(expected[k], got[k], f"{path}.{k}") if k in got
+                    else [f"{path}.{k}: missing from the report"])
+        # What the truth leaves out describes the environment, not the traffic.
+        out += [f"{path}.{k}: not in the truth" for k in got
+                if k not in expected and not (path == "" and k in ("database", "geo", "parameters"))]
+        return out
+    if isinstance(expected, list) and isinstance(got, list):
+        if len(expected) != len(got):
+            return [f"{path}: {len(expected)} items expected, {len(got)} in the report"]
+        return [d for i, (a, b) in enumerate(zip(expected, got)) for d in differences(a, b, f"{path}[{i}]")]
+    if isinstance(expected, float) or isinstance(got, float):
+        if expected is None or got is None or not math.isclose(expected, got, rel_tol=1e-9, abs_tol=1e-12):
+            return [f"{path}: expected {expected}, report {got}"]
+        return []
+    return [] if expected == got else [f"{path}: expected {expected!r}, report {got!r}"]
+
+
+class SynthReportTest(unittest.TestCase):
+    """The small profile end to end: sensors --read their months and ship them
+    to a collector over mutual TLS; teiten-report on the collector's database
+    must show exactly the generator's expected-report.json, month by month."""
+
+    def test_report_of_the_replayed_small_profile_is_the_expected_one(self):
+        tmp = TempDir("teiten-synth-report-")
+        try:
+            g = Generated("small", tmp)
+            sensors = sorted(g.sensors)
+            months = [m["month"] for m in g.profile["months"]]
+            pki = make_certs(tmp.file("pki"), *sensors)
+            port = free_port()
+            db = tmp.file("collector.db")
+            config = write_collector_config(tmp.file("collector.yaml"), port, pki, sensors, db=db,
+                                            timezone=g.profile["timezone"])
+            collector = start_collector(config, tmp.file("collector.log"))
+            try:
+                procs = []
+                for sid in sensors:
+                    s = g.sensors[sid]
+                    cfg = write_sensor_config(
+                        tmp.file(f"{sid}.yaml"), sensor_id=sid, timezone=g.profile["timezone"],
+                        db=tmp.file(f"{sid}.db"), observed=s["observed"], ignore=s["ignore_sources"],
+                        extra=collector_section(port, pki, sid))
+                    procs.append(subprocess.Popen(
+                        [binary("teiten-sensor"), "-c", cfg, "--ship-timeout", "120", "--read",
+                         *[g.file(m, sid + ".pcap") for m in months]],
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+                for sid, p in zip(sensors, procs):
+                    out, _ = p.communicate(timeout=300)
+                    self.assertEqual(p.returncode, 0, f"{sid}:\n{out}")
+            finally:
+                collector.stop()
+            for month in months:
+                out_dir = tmp.file("report-" + month)
+                r = subprocess.run([binary("teiten-report"), "--db", db, "--month", month,
+                                    "--out", out_dir, "--lang", "en"], capture_output=True, text=True)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(out_dir, "report.json")) as f:
+                    got = json.load(f)
+                diffs = differences(g.expected_report(month), got)
+                self.assertEqual(diffs, [], f"{month}: {len(diffs)} differences")
+        finally:
+            tmp.cleanup()
 
 
 if __name__ == "__main__":
