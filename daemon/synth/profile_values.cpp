@@ -261,59 +261,61 @@ std::optional<double> ProfileValues::number(const std::string& path, const YAML:
   return std::nullopt;
 }
 
-std::optional<std::vector<double>> ProfileValues::number_list(const std::string& path,
-                                                              const YAML::Node& list,
-                                                              int64_t max) {
-  if (!is_list(path, list, "a list of numbers")) return std::nullopt;
-  std::vector<double> out;
+bool ProfileValues::each_item(
+    const std::string& path, const YAML::Node& list, const char* what,
+    const std::function<bool(const std::string&, const YAML::Node&)>& visit) {
+  if (!is_list(path, list, what)) return false;
   bool ok = true;
   size_t i = 0;
-  for (const auto& item : list) {
-    const std::string item_path = path + "[" + std::to_string(i++) + "]";
-    if (auto v = r_.read(item_path, number_spec(0, max), item, item.Mark()))
-      out.push_back(std::get<double>(*v));
-    else
-      ok = false;
-  }
-  if (ok && out.empty()) {
+  for (const auto& item : list) ok = visit(path + "[" + std::to_string(i++) + "]", item) && ok;
+  if (ok && list.size() == 0) {
     r_.error_at_value(path, "the list is empty");
     ok = false;
   }
+  return ok;
+}
+
+std::optional<std::vector<double>> ProfileValues::number_list(const std::string& path,
+                                                              const YAML::Node& list,
+                                                              int64_t max) {
+  std::vector<double> out;
+  const bool ok = each_item(path, list, "a list of numbers",
+                            [&](const std::string& item_path, const YAML::Node& item) {
+                              auto v = r_.read(item_path, number_spec(0, max), item, item.Mark());
+                              if (v) out.push_back(std::get<double>(*v));
+                              return v.has_value();
+                            });
   return ok ? std::optional(std::move(out)) : std::nullopt;
 }
 
 std::optional<std::vector<size_t>> ProfileValues::sensor_list(const std::string& path,
                                                               const YAML::Node& list,
                                                               const Profile& profile) {
-  if (!is_list(path, list, "a list of sensor ids")) return std::nullopt;
   std::vector<size_t> out;
-  bool ok = true;
-  size_t i = 0;
-  for (const auto& item : list) {
-    const std::string item_path = path + "[" + std::to_string(i++) + "]";
-    const size_t index = item.IsScalar() ? profile.sensor_index(item.Scalar()) : profile.sensors.size();
-    if (index == profile.sensors.size()) {
-      std::string known;
-      std::set<std::string> listed;
-      for (const auto& s : profile.sensors)
-        if (!s.id.empty() && listed.insert(s.id).second) known += (known.empty() ? "" : ", ") + s.id;
-      r_.error(item_path, item.Mark(),
-               (item.IsScalar() ? "unknown sensor '" + item.Scalar() + "'"
-                                : "expected a sensor id, found " +
-                                      config::detail::describe_node(item)) +
-                   " (sensors: " + known + ")");
-      ok = false;
-    } else if (std::find(out.begin(), out.end(), index) != out.end()) {
-      r_.error(item_path, item.Mark(), "sensor '" + item.Scalar() + "' is listed twice");
-      ok = false;
-    } else {
-      out.push_back(index);
-    }
-  }
-  if (ok && out.empty()) {
-    r_.error_at_value(path, "the list of sensors is empty");
-    ok = false;
-  }
+  const bool ok = each_item(
+      path, list, "a list of sensor ids", [&](const std::string& item_path, const YAML::Node& item) {
+        const size_t index =
+            item.IsScalar() ? profile.sensor_index(item.Scalar()) : profile.sensors.size();
+        if (index == profile.sensors.size()) {
+          std::string known;
+          std::set<std::string> listed;
+          for (const auto& s : profile.sensors)
+            if (!s.id.empty() && listed.insert(s.id).second)
+              known += (known.empty() ? "" : ", ") + s.id;
+          r_.error(item_path, item.Mark(),
+                   (item.IsScalar() ? "unknown sensor '" + item.Scalar() + "'"
+                                    : "expected a sensor id, found " +
+                                          config::detail::describe_node(item)) +
+                       " (sensors: " + known + ")");
+          return false;
+        }
+        if (std::find(out.begin(), out.end(), index) != out.end()) {
+          r_.error(item_path, item.Mark(), "sensor '" + item.Scalar() + "' is listed twice");
+          return false;
+        }
+        out.push_back(index);
+        return true;
+      });
   return ok ? std::optional(std::move(out)) : std::nullopt;
 }
 

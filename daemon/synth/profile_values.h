@@ -74,6 +74,11 @@ class ProfileValues {
                                                  const Profile& profile);
 
  private:
+  /// Visits each item of a list ("PATH[i]"); false when the value is not a
+  /// list, is empty, or a visit returned false (having said why).
+  bool each_item(const std::string& path, const YAML::Node& list, const char* what,
+                 const std::function<bool(const std::string& item_path, const YAML::Node& item)>&
+                     visit);
   bool is_list(const std::string& path, const YAML::Node& node, const char* what);
   void remember(const std::string& path, const YAML::Mark& at);
 

@@ -71,6 +71,16 @@ uint64_t at(const std::map<std::string, uint64_t>& m, const std::string& key) {
   return it == m.end() ? 0 : it->second;
 }
 
+std::string july(int day);
+
+// Summed sources of July's days before `day`, and from `day` on.
+std::pair<uint64_t, uint64_t> before_and_from(const std::map<std::string, uint64_t>& daily,
+                                              int day) {
+  std::pair<uint64_t, uint64_t> out{0, 0};
+  for (int d = 1; d <= 31; ++d) (d < day ? out.first : out.second) += at(daily, july(d));
+  return out;
+}
+
 std::string july(int day) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "2010-07-%02d", day);
@@ -139,9 +149,7 @@ TEST_CASE("the small profile's events happen where and when it says", "[synth][p
   // onset: 5060/udp from 10 July at a1, a2 and a9 only.
   for (const auto& id : sensor_ids(g)) {
     const auto daily = daily_sources(g.truth("2010-07", id), "udp", 5060);
-    uint64_t before = 0, after = 0;
-    for (int d = 1; d <= 9; ++d) before += at(daily, july(d));
-    for (int d = 10; d <= 31; ++d) after += at(daily, july(d));
+    const auto [before, after] = before_and_from(daily, 10);
     INFO(id << " before " << before << " after " << after);
     if (id == "a1" || id == "a2" || id == "a9") {
       CHECK(at(daily, july(10)) >= 5);
@@ -230,9 +238,7 @@ TEST_CASE("talot2-2010: 5060/udp begins on 9 July at several sensors", "[synth][
   int onset_sensors = 0;
   for (const auto& id : sensor_ids(g)) {
     const auto daily = daily_sources(g.truth("2010-07", id), "udp", 5060);
-    uint64_t before = 0, after = 0;
-    for (int d = 1; d <= 8; ++d) before += at(daily, july(d));
-    for (int d = 9; d <= 31; ++d) after += at(daily, july(d));
+    const auto [before, after] = before_and_from(daily, 9);
     INFO(id << " before=" << before << " after=" << after);
     CHECK(before <= 3);
     if (at(daily, july(9)) >= 5 && after >= 150) ++onset_sensors;
