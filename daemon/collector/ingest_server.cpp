@@ -72,8 +72,7 @@ void IngestServer::reconfigure(const config::CollectorConfig& config) {
   // Sensors no longer allowlisted lose their connections now, not at their next batch.
   auto open = sessions_;
   for (const auto& s : open)
-    if (!s->sensor_id().empty() && !allowlisted(s->sensor_id()))
-      s->close("removed from the sensors list");
+    if (!s->sensor_id().empty() && !allowlisted(s->sensor_id())) s->close(CloseReason::removed);
 }
 
 void IngestServer::accept() {
@@ -103,7 +102,7 @@ void IngestServer::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   auto open = sessions_;  // close() removes from sessions_
-  for (const auto& s : open) s->close("collector stopping");
+  for (const auto& s : open) s->close(CloseReason::collector_stopping);
 }
 
 void IngestServer::refused(const std::string& key, Refusal r) {

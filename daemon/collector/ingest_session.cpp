@@ -30,6 +30,32 @@ const std::string kSoftware = std::string("teiten-collector ") + TEITEN_VERSION;
 
 }  // namespace
 
+std::string_view name(CloseReason why) {
+  switch (why) {
+    case CloseReason::disconnected:
+      return "disconnected";
+    case CloseReason::transport_error:
+      return "transport_error";
+    case CloseReason::handshake_failed:
+      return "handshake_failed";
+    case CloseReason::handshake_timeout:
+      return "handshake_timeout";
+    case CloseReason::idle_timeout:
+      return "idle_timeout";
+    case CloseReason::refused:
+      return "refused";
+    case CloseReason::refusal_not_read:
+      return "refusal_not_read";
+    case CloseReason::storage_error:
+      return "storage_error";
+    case CloseReason::removed:
+      return "removed_from_sensors_list";
+    case CloseReason::collector_stopping:
+      return "collector_stopping";
+  }
+  return "unknown";
+}
+
 IngestSession::IngestSession(IngestServer& server, asio::ip::tcp::socket socket,
                              asio::ssl::context& tls)
     : server_(server),
@@ -39,15 +65,19 @@ IngestSession::IngestSession(IngestServer& server, asio::ip::tcp::socket socket,
   remote_ = endpoint_text(stream_.next_layer());
 }
 
-void IngestSession::arm_timer(std::chrono::milliseconds after, const std::string& why) {
+void IngestSession::arm_timer(std::chrono::milliseconds after, CloseReason why) {
   timer_.expires_after(after);
   timer_.async_wait([self = shared_from_this(), why](const boost::system::error_code& ec) {
     if (ec || self->closed_) return;
-    if (why == "idle timeout") ++self->server_.stats().idle_timeouts;
+    const bool idle = why == CloseReason::idle_timeout;
+    const std::string text = idle ? "idle timeout: nothing received within listen.idle_timeout"
+                                  : "handshake timeout: no TLS handshake within "
+                                    "listen.handshake_timeout";
+    if (idle) ++self->server_.stats().idle_timeouts;
     if (!self->identified_)
-      self->server_.refused(why == "idle timeout" ? "no_hello" : "handshake_timeout",
-                            {base::unix_now(), self->remote_, self->verify_fingerprint_, "", why});
-    self->close(why);
+      self->server_.refused(idle ? "no_hello" : "handshake_timeout",
+                            {base::unix_now(), self->remote_, self->verify_fingerprint_, "", text});
+    self->close(why, text);
   });
 }
 
@@ -62,7 +92,7 @@ void IngestSession::start() {
     }
     return preverified;
   });
-  arm_timer(server_.config().listen.handshake_timeout, "handshake timeout");
+  arm_timer(server_.config().listen.handshake_timeout, CloseReason::handshake_timeout);
   stream_.async_handshake(
       asio::ssl::stream_base::server,
       [self = shared_from_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
@@ -75,7 +105,7 @@ void IngestSession::on_handshake(const boost::system::error_code& ec) {
     std::string why = verify_failure_.empty() ? "TLS handshake failed: " + ec.message()
                                               : "certificate rejected: " + verify_failure_;
     server_.refused("handshake", {base::unix_now(), remote_, verify_fingerprint_, "", why});
-    close(why);
+    close(CloseReason::handshake_failed, why);
     return;
   }
   X509* cert = SSL_get1_peer_certificate(stream_.native_handle());
@@ -85,7 +115,7 @@ void IngestSession::on_handshake(const boost::system::error_code& ec) {
 }
 
 void IngestSession::read_frame() {
-  arm_timer(server_.config().listen.idle_timeout, "idle timeout");
+  arm_timer(server_.config().listen.idle_timeout, CloseReason::idle_timeout);
   channel_.read([self = shared_from_this()](const boost::system::error_code& ec,
                                             const std::string& protocol_error, wire::Frame frame) {
     self->on_frame(ec, protocol_error, std::move(frame));
@@ -97,8 +127,10 @@ void IngestSession::on_frame(const boost::system::error_code& ec, const std::str
   if (closed_) return;
   timer_.cancel();
   if (ec) {
-    close(ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ? "disconnected"
-                                                                             : ec.message());
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
+      close(CloseReason::disconnected);
+    else
+      close(CloseReason::transport_error, ec.message());
     return;
   }
   if (!protocol_error.empty()) {
@@ -174,7 +206,7 @@ void IngestSession::on_hello(wire::Hello hello) {
         self->server_.stats().last_storage_error = error;
         ++self->server_.stats().storage_errors;
         self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}));
-        return self->close("storage error: " + error);
+        return self->close(CloseReason::storage_error, error);
       }
       self->channel_.write(wire::encode_frame(wire::Welcome{last, kSoftware}));
       self->read_frame();
@@ -221,9 +253,10 @@ void IngestSession::on_batch(wire::Batch batch) {
         log->error("batch_not_stored sensor={} seq={} error=\"{}\" action=sensor_retries",
                    self->sensor_id_, seq, error);
         if (self->closed_) return;
-        self->channel_.write(
-            wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}),
-            [self](const boost::system::error_code&) { self->close("storage error"); });
+        self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}),
+                             [self, error](const boost::system::error_code&) {
+                               self->close(CloseReason::storage_error, error);
+                             });
         return;
       }
       if (result.applied) {
@@ -258,15 +291,15 @@ void IngestSession::refuse(wire::RefuseCode code, const std::string& key,
   // A peer that does not read its refusal must not hold the connection.
   timer_.expires_after(std::chrono::seconds(5));
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-    if (!ec) self->close("refusal not read");
+    if (!ec) self->close(CloseReason::refusal_not_read, "refusal not read");
   });
   channel_.write(wire::encode_frame(wire::Refuse{code, reason}),
                  [self = shared_from_this(), reason](const boost::system::error_code&) {
-                   self->close("refused: " + reason);
+                   self->close(CloseReason::refused, reason);
                  });
 }
 
-void IngestSession::close(const std::string& why) {
+void IngestSession::close(CloseReason why, const std::string& detail) {
   if (closed_) return;
   closed_ = true;
   timer_.cancel();
@@ -277,8 +310,9 @@ void IngestSession::close(const std::string& why) {
     auto& live = server_.stats().sensors[sensor_id_];
     if (live.sessions > 0) --live.sessions;
     live.last_disconnect = base::unix_now();
-    process::logger("ingest")->info("sensor_disconnected sensor={} remote={} reason=\"{}\"",
-                                    sensor_id_, remote_, why);
+    process::logger("ingest")->info(
+        "sensor_disconnected sensor={} remote={} reason={} detail=\"{}\"", sensor_id_, remote_,
+        name(why), detail);
   }
   server_.session_ended(shared_from_this());
 }

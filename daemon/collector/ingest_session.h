@@ -20,13 +20,28 @@ namespace teiten::collector {
 
 class IngestServer;
 
+/// Why a connection ended; name() for logs.
+enum class CloseReason {
+  disconnected,        ///< the sensor closed it (EOF)
+  transport_error,     ///< reading failed (reset, TLS error)
+  handshake_failed,    ///< TLS handshake or certificate verification failed
+  handshake_timeout,   ///< no TLS handshake within listen.handshake_timeout
+  idle_timeout,        ///< no frame within listen.idle_timeout
+  refused,             ///< REFUSE sent
+  refusal_not_read,    ///< the peer did not read its REFUSE in time
+  storage_error,       ///< the database failed; ERROR sent, the sensor retries
+  removed,             ///< a reload took the sensor off the allowlist
+  collector_stopping,  ///< SIGTERM
+};
+std::string_view name(CloseReason why);
+
 class IngestSession : public std::enable_shared_from_this<IngestSession> {
  public:
   IngestSession(IngestServer& server, boost::asio::ip::tcp::socket socket,
                 boost::asio::ssl::context& tls);
   void start();
-  /// Closes the connection now (server shutdown, errors).
-  void close(const std::string& why);
+  /// Closes the connection now (server shutdown, errors); `detail` is for the log.
+  void close(CloseReason why, const std::string& detail = {});
   const std::string& sensor_id() const { return sensor_id_; }
 
  private:
@@ -38,7 +53,8 @@ class IngestSession : public std::enable_shared_from_this<IngestSession> {
   void on_batch(wire::Batch batch);
   /// Sends REFUSE, then closes; the refusal is logged and counted.
   void refuse(wire::RefuseCode code, const std::string& key, const std::string& reason);
-  void arm_timer(std::chrono::milliseconds after, const std::string& why);
+  /// `why` is handshake_timeout or idle_timeout.
+  void arm_timer(std::chrono::milliseconds after, CloseReason why);
 
   IngestServer& server_;
   tls::TlsStream stream_;

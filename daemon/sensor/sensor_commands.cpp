@@ -136,10 +136,10 @@ void SensorDaemon::command_flush(ctl::Respond respond) {
       if (!committed) return respond(Reply::error("flush failed, rows kept in memory: " + error));
       if (shipper_) shipper_->kick();
       auto st = store_->stats();
-      respond(
-          Reply::ok("flushed", {{"rows", st.last_flush_rows},
-                                {"seconds", seconds},
-                                {"shipping", shipper_ ? shipper_->status().state : "disabled"}}));
+      respond(Reply::ok("flushed",
+                        {{"rows", st.last_flush_rows},
+                         {"seconds", seconds},
+                         {"shipping", shipper_ ? name(shipper_->status().state) : "disabled"}}));
     });
   });
 }

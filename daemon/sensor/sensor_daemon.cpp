@@ -176,7 +176,7 @@ void SensorDaemon::arm_flush_timer() {
       logger("shipper")->info(
           "shipping state={} queue_batches={} queue_rows={} oldest_unacked_age_s={} "
           "last_ack_age_s={} last_error=\"{}\"",
-          s.state, s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack),
+          name(s.state), s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack),
           s.last_error);
     }
     notifier_.status(status_line());

@@ -127,7 +127,7 @@ nlohmann::ordered_json SensorDaemon::status_json(const store::OutboxState& outbo
   if (src.shipping) {
     const auto& sh = *src.shipping;
     ship["collector"] = sh.collector;
-    ship["state"] = sh.state;
+    ship["state"] = name(sh.state);
     ship["connected_for_seconds"] = optional_age(sh.connected_since, now);
     ship["last_ack_age_seconds"] = optional_age(sh.last_ack, now);
     ship["batches_acked"] = sh.batches_acked;
@@ -157,7 +157,7 @@ std::string SensorDaemon::status_line() const {
   else
     line = "reading files: " + std::to_string(src.capture.packets) + " packets";
   if (src.shipping)
-    line += "; shipping " + src.shipping->state + ", " +
+    line += "; shipping " + std::string(name(src.shipping->state)) + ", " +
             std::to_string(src.shipping->queue_batches) + " batches queued";
   if (!src.store.last_error.empty()) line += "; STORE ERROR: " + src.store.last_error;
   return line;

@@ -19,6 +19,24 @@ const std::string kSoftware = std::string("teiten-sensor ") + TEITEN_VERSION;
 
 }  // namespace
 
+std::string_view name(ShipperState state) {
+  switch (state) {
+    case ShipperState::disconnected:
+      return "disconnected";
+    case ShipperState::connecting:
+      return "connecting";
+    case ShipperState::connected:
+      return "connected";
+    case ShipperState::sending:
+      return "sending";
+    case ShipperState::backoff:
+      return "backoff";
+    case ShipperState::stopped:
+      return "stopped";
+  }
+  return "unknown";
+}
+
 struct Shipper::Connection {
   Connection(asio::io_context& io, asio::ssl::context& tls)
       : stream(io, tls), channel(stream, wire::kDefaultMaxFrame) {}
@@ -46,7 +64,7 @@ Shipper::Shipper(asio::io_context& io, StoreWorker& store, const config::SensorC
 
 Shipper::~Shipper() = default;
 
-void Shipper::set_state(const std::string& state) {
+void Shipper::set_state(ShipperState state) {
   std::lock_guard lock(mutex_);
   status_.state = state;
 }
@@ -66,7 +84,7 @@ void Shipper::stop() {
   retry_timer_.cancel();
   resolver_.cancel();
   drop_connection();
-  set_state("stopped");
+  set_state(ShipperState::stopped);
 }
 
 void Shipper::kick() {
@@ -75,7 +93,7 @@ void Shipper::kick() {
     refresh_queue();
     if (ready_) {
       pump();
-    } else if (!conn_ && status().state == "disconnected") {
+    } else if (!conn_ && status().state == ShipperState::disconnected) {
       connect();
     }
   });
@@ -96,7 +114,7 @@ void Shipper::connect() {
   drop_connection();
   uint64_t gen = generation_;
   conn_ = std::make_unique<Connection>(io_, tls_);
-  set_state("connecting");
+  set_state(ShipperState::connecting);
   {
     std::lock_guard lock(mutex_);
     ++status_.connects;
@@ -156,7 +174,7 @@ void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
       // The collector closed an idle connection; reconnect when there is data.
       log->info("collector_closed_idle_connection collector={}", config_.address);
       drop_connection();
-      set_state("disconnected");
+      set_state(ShipperState::disconnected);
       return;
     }
     return fail("connection lost: " + ec.message());
@@ -176,7 +194,7 @@ void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
     backoff_ = config_.backoff_initial;
     {
       std::lock_guard lock(mutex_);
-      status_.state = "connected";
+      status_.state = ShipperState::connected;
       status_.connected_since = base::unix_now();
       status_.last_error.clear();
     }
@@ -219,7 +237,7 @@ void Shipper::pump() {
       loading_ = false;
       if (!error.empty()) return fail("cannot read outbox: " + error);
       if (!batch) {
-        set_state("connected");
+        set_state(ShipperState::connected);
         return;
       }
       send(std::move(*batch));
@@ -231,7 +249,7 @@ void Shipper::send(store::OutboxBatch batch) {
   in_flight_ = true;
   sent_seq_ = batch.seq;
   sent_rows_ = batch.rows;
-  set_state("sending");
+  set_state(ShipperState::sending);
   {
     std::lock_guard lock(mutex_);
     ++status_.batches_sent;
@@ -311,7 +329,7 @@ void Shipper::schedule_reconnect() {
   backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(config_.backoff_max));
   {
     std::lock_guard lock(mutex_);
-    status_.state = "backoff";
+    status_.state = ShipperState::backoff;
     status_.next_attempt_ms = delay.count();
   }
   retry_timer_.expires_after(delay);

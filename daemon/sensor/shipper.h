@@ -27,8 +27,19 @@
 
 namespace teiten::sensor {
 
+/// Where the shipper is in its connection's life; name() for logs and JSON.
+enum class ShipperState {
+  disconnected,  ///< no connection, nothing to send (or not started)
+  connecting,    ///< resolving, connecting, TLS handshake, HELLO sent
+  connected,     ///< WELCOME received, outbox empty
+  sending,       ///< a batch waits for its ACK
+  backoff,       ///< a failure; the next attempt waits for the retry timer
+  stopped,       ///< the daemon is stopping; no more attempts
+};
+std::string_view name(ShipperState state);
+
 struct ShipperStatus {
-  std::string state = "disconnected";  ///< or connecting, connected, sending, backoff, stopped
+  ShipperState state = ShipperState::disconnected;
   std::string collector;
   std::optional<int64_t> connected_since;
   std::optional<int64_t> last_ack;
@@ -73,7 +84,7 @@ class Shipper {
   void drop_connection();
   void schedule_reconnect();
   void refresh_queue();
-  void set_state(const std::string& state);
+  void set_state(ShipperState state);
 
   boost::asio::io_context& io_;
   StoreWorker& store_;
