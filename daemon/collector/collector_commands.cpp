@@ -11,6 +11,7 @@
 #include "common/base/wall_clock.h"
 #include "common/config/config_hash.h"
 #include "common/ctl/config_replies.h"
+#include "common/ctl/counter_json.h"
 #include "common/process/logging.h"
 #include "daemon/collector/collector_counters.h"
 #include "daemon/collector/collector_daemon.h"
@@ -58,12 +59,8 @@ void CollectorDaemon::register_commands() {
 }
 
 ordered_json CollectorDaemon::stats_json() const {
-  auto values = collector_counter_values(server_->stats(), base::unix_now() - started_at_);
-  ordered_json rows = ordered_json::array();
-  for (const auto& c : collector_counters())
-    rows.push_back(
-        {{"name", c.name}, {"type", c.type}, {"value", values[c.name]}, {"help", c.help}});
-  return {{"counters", rows}};
+  auto values = server_->stats().snapshot(base::unix_now() - started_at_);
+  return ctl::stats_arguments(collector_counters(), values.values());
 }
 
 void CollectorDaemon::command_status(ctl::Respond respond) {
@@ -76,9 +73,10 @@ void CollectorDaemon::command_status(ctl::Respond respond) {
     asio::post(io_, [this, bytes, respond] {
       const auto& s = server_->stats();
       int64_t now = base::unix_now();
-      auto counters = collector_counter_values(s, now - started_at_);
+      auto counters = s.snapshot(now - started_at_);
+      const auto& table = collector_counters();
       size_t connected = 0;
-      for (const auto& [id, live] : s.sensors) connected += live.sessions > 0;
+      for (const auto& [id, live] : s.sensors()) connected += live.sessions > 0;
       ordered_json j;
       j["version"] = TEITEN_VERSION;
       j["pid"] = ::getpid();
@@ -89,11 +87,15 @@ void CollectorDaemon::command_status(ctl::Respond respond) {
       j["listen"] = {{"address", config_->listen.address}, {"port", server_->port()}};
       j["fleet_timezone"] = config_->fleet.timezone;
       j["sensors"] = {{"allowlisted", config_->sensors.size()}, {"connected", connected}};
-      j["ingest"] = {
-          {"active_connections", s.active_connections}, {"batches_applied", s.batches_applied},
-          {"batches_duplicate", s.batches_duplicate},   {"rows_applied", s.rows_applied},
-          {"sequence_gaps", s.sequence_gaps},           {"protocol_errors", s.protocol_errors}};
-      j["refused"] = {{"total", counters["refused_total"]}, {"by_reason", s.refused_by_reason}};
+      ordered_json ingest;
+      for (auto id : {CollectorCounter::active_connections, CollectorCounter::batches_applied,
+                      CollectorCounter::batches_duplicate, CollectorCounter::rows_applied,
+                      CollectorCounter::sequence_gaps, CollectorCounter::protocol_errors})
+        ingest[table[id].name] = ctl::to_json(counters[id]);
+      j["ingest"] = ingest;
+      j["refused"] = {
+          {"total", ctl::to_json(table.value(CollectorCounter::refused_total, counters.values()))},
+          {"by_reason", ctl::family_json(table, counters.values(), "refused", true)}};
       ordered_json storage;
       storage["path"] = config_->storage.path;
       storage["database_bytes"] = bytes;
@@ -101,8 +103,8 @@ void CollectorDaemon::command_status(ctl::Respond respond) {
       auto dir = std::filesystem::path(config_->storage.path).parent_path();
       if (::statvfs(dir.empty() ? "." : dir.c_str(), &st) == 0)
         storage["free_bytes"] = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
-      storage["storage_errors"] = s.storage_errors;
-      storage["last_error"] = s.last_storage_error;
+      storage["storage_errors"] = s.number(CollectorCounter::storage_errors);
+      storage["last_error"] = s.last_storage_error();
       j["storage"] = storage;
       respond(Reply::ok(status_line(), j));
     });
@@ -137,8 +139,8 @@ void CollectorDaemon::command_sensors(ctl::Respond respond) {
       for (const auto& name : names) {
         ordered_json row;
         row["sensor"] = name;
-        auto live = s.sensors.find(name);
-        bool up = live != s.sensors.end() && live->second.sessions > 0;
+        auto live = s.sensors().find(name);
+        bool up = live != s.sensors().end() && live->second.sessions > 0;
         connected += up;
         bool allowed = std::find(config_->sensors.begin(), config_->sensors.end(), name) !=
                        config_->sensors.end();
@@ -159,11 +161,11 @@ void CollectorDaemon::command_sensors(ctl::Respond respond) {
                                                      static_cast<double>(since_midnight)) /
                                               10.0
                                         : 0.0;
-        row["remote"] = live != s.sensors.end() ? live->second.remote : "";
+        row["remote"] = live != s.sensors().end() ? live->second.remote : "";
         rows.push_back(row);
       }
       ordered_json refused = ordered_json::array();
-      for (const auto& r : s.recent_refusals)
+      for (const auto& r : s.recent_refusals())
         refused.push_back({{"age_s", now - r.time},
                            {"remote", r.remote},
                            {"sensor", r.sensor},

@@ -76,8 +76,8 @@ int CollectorDaemon::serve() {
   io_.run();
   // Commits already queued finish before the database closes.
   store_.worker.stop();
-  log->info("stop batches={} rows={}", server_->stats().batches_applied,
-            server_->stats().rows_applied);
+  log->info("stop batches={} rows={}", server_->stats().number(CollectorCounter::batches_applied),
+            server_->stats().number(CollectorCounter::rows_applied));
   return kExitOk;
 }
 
@@ -120,11 +120,12 @@ void CollectorDaemon::arm_watchdog(std::chrono::microseconds interval) {
 std::string CollectorDaemon::status_line() const {
   const auto& s = server_->stats();
   size_t connected = 0;
-  for (const auto& [id, live] : s.sensors) connected += live.sessions > 0;
+  for (const auto& [id, live] : s.sensors()) connected += live.sessions > 0;
   std::string line = std::to_string(connected) + "/" + std::to_string(config_->sensors.size()) +
-                     " sensors connected; " + std::to_string(s.batches_applied) + " batches, " +
-                     std::to_string(s.rows_applied) + " rows stored";
-  if (!s.last_storage_error.empty()) line += "; STORAGE ERROR: " + s.last_storage_error;
+                     " sensors connected; " +
+                     std::to_string(s.number(CollectorCounter::batches_applied)) + " batches, " +
+                     std::to_string(s.number(CollectorCounter::rows_applied)) + " rows stored";
+  if (!s.last_storage_error().empty()) line += "; STORAGE ERROR: " + s.last_storage_error();
   return line;
 }
 

@@ -83,14 +83,14 @@ void IngestServer::accept() {
     } else if (sessions_.size() >= config_.listen.max_connections) {
       boost::system::error_code ignored;
       auto remote = socket.remote_endpoint(ignored);
-      refused("overloaded", {0, remote.address().to_string(), "", "",
-                             "too many connections (listen.max_connections)"});
+      refused(RefusalReason::overloaded, {0, remote.address().to_string(), "", "",
+                                          "too many connections (listen.max_connections)"});
       socket.close(ignored);
     } else {
-      ++stats_.connections;
+      stats_.count(CollectorCounter::connections);
       auto session = std::make_shared<IngestSession>(*this, std::move(socket), tls_);
       sessions_.insert(session);
-      stats_.active_connections = sessions_.size();
+      stats_.set_active_connections(sessions_.size());
       session->start();
     }
     accept();
@@ -105,16 +105,17 @@ void IngestServer::stop() {
   for (const auto& s : open) s->close(CloseReason::collector_stopping);
 }
 
-void IngestServer::refused(const std::string& key, Refusal r) {
-  process::logger("ingest")->warn("refused remote={} sensor={} fingerprint={} reason=\"{}\"",
-                                  r.remote, r.sensor.empty() ? "-" : r.sensor,
-                                  r.fingerprint.empty() ? "-" : r.fingerprint, r.reason);
-  stats_.refuse(std::move(r), key);
+void IngestServer::refused(RefusalReason why, Refusal r) {
+  process::logger("ingest")->warn(
+      "refused remote={} sensor={} fingerprint={} code={} reason=\"{}\"", r.remote,
+      r.sensor.empty() ? "-" : r.sensor, r.fingerprint.empty() ? "-" : r.fingerprint, name(why),
+      r.reason);
+  stats_.refuse(why, std::move(r));
 }
 
 void IngestServer::session_ended(const std::shared_ptr<IngestSession>& s) {
   sessions_.erase(s);
-  stats_.active_connections = sessions_.size();
+  stats_.set_active_connections(sessions_.size());
 }
 
 }  // namespace teiten::collector

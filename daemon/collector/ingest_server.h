@@ -47,7 +47,9 @@ class IngestServer {
   const config::CollectorConfig& config() const { return config_; }
   bool allowlisted(const std::string& sensor) const { return allowlist_.count(sensor) > 0; }
   IngestStats& stats() { return stats_; }
-  void refused(const std::string& key, Refusal r);
+  const IngestStats& stats() const { return stats_; }
+  /// Logs the refusal and counts it under its reason.
+  void refused(RefusalReason why, Refusal r);
   void session_ended(const std::shared_ptr<IngestSession>& s);
 
  private:

@@ -28,6 +28,22 @@ std::string endpoint_text(const asio::ip::tcp::socket& s) {
 
 const std::string kSoftware = std::string("teiten-collector ") + TEITEN_VERSION;
 
+// What a sensor is told for the refusals a session sends.
+wire::RefuseCode refuse_code(RefusalReason why) {
+  switch (why) {
+    case RefusalReason::identity_mismatch:
+      return wire::RefuseCode::identity_mismatch;
+    case RefusalReason::not_allowlisted:
+      return wire::RefuseCode::not_allowlisted;
+    case RefusalReason::timezone_mismatch:
+      return wire::RefuseCode::timezone_mismatch;
+    case RefusalReason::overloaded:
+      return wire::RefuseCode::overloaded;
+    default:
+      return wire::RefuseCode::protocol_error;
+  }
+}
+
 }  // namespace
 
 std::string_view name(CloseReason why) {
@@ -73,9 +89,9 @@ void IngestSession::arm_timer(std::chrono::milliseconds after, CloseReason why) 
     const std::string text = idle ? "idle timeout: nothing received within listen.idle_timeout"
                                   : "handshake timeout: no TLS handshake within "
                                     "listen.handshake_timeout";
-    if (idle) ++self->server_.stats().idle_timeouts;
+    if (idle) self->server_.stats().count(CollectorCounter::idle_timeouts);
     if (!self->identified_)
-      self->server_.refused(idle ? "no_hello" : "handshake_timeout",
+      self->server_.refused(idle ? RefusalReason::no_hello : RefusalReason::handshake_timeout,
                             {base::unix_now(), self->remote_, self->verify_fingerprint_, "", text});
     self->close(why, text);
   });
@@ -104,7 +120,8 @@ void IngestSession::on_handshake(const boost::system::error_code& ec) {
   if (ec) {
     std::string why = verify_failure_.empty() ? "TLS handshake failed: " + ec.message()
                                               : "certificate rejected: " + verify_failure_;
-    server_.refused("handshake", {base::unix_now(), remote_, verify_fingerprint_, "", why});
+    server_.refused(RefusalReason::handshake,
+                    {base::unix_now(), remote_, verify_fingerprint_, "", why});
     close(CloseReason::handshake_failed, why);
     return;
   }
@@ -133,54 +150,43 @@ void IngestSession::on_frame(const boost::system::error_code& ec, const std::str
       close(CloseReason::transport_error, ec.message());
     return;
   }
-  if (!protocol_error.empty()) {
-    ++server_.stats().protocol_errors;
-    return refuse(wire::RefuseCode::protocol_error, "protocol", "bad frame: " + protocol_error);
-  }
-  server_.stats().bytes_received += frame.payload.size() + 6;
+  if (!protocol_error.empty())
+    return refuse(RefusalReason::protocol, "bad frame: " + protocol_error);
+  server_.stats().count(CollectorCounter::bytes_received,
+                        frame.payload.size() + wire::kFrameHeaderBytes + wire::kMinFrameLength);
   if (!identified_) {
-    if (frame.type != wire::MessageType::hello) {
-      ++server_.stats().protocol_errors;
-      return refuse(wire::RefuseCode::protocol_error, "protocol",
+    if (frame.type != wire::MessageType::hello)
+      return refuse(RefusalReason::protocol,
                     std::string("expected HELLO, got ") + std::string(wire::name(frame.type)));
-    }
     auto hello = wire::decode_hello(frame.payload);
-    if (!hello) {
-      ++server_.stats().protocol_errors;
-      return refuse(wire::RefuseCode::protocol_error, "protocol", "bad HELLO: " + hello.error());
-    }
+    if (!hello) return refuse(RefusalReason::protocol, "bad HELLO: " + hello.error());
     return on_hello(std::move(*hello));
   }
-  if (frame.type != wire::MessageType::batch) {
-    ++server_.stats().protocol_errors;
-    return refuse(wire::RefuseCode::protocol_error, "protocol",
+  if (frame.type != wire::MessageType::batch)
+    return refuse(RefusalReason::protocol,
                   std::string("expected BATCH, got ") + std::string(wire::name(frame.type)));
-  }
   auto batch = wire::decode_batch(frame.payload);
-  if (!batch) {
-    ++server_.stats().protocol_errors;
-    return refuse(wire::RefuseCode::protocol_error, "protocol", "bad BATCH: " + batch.error());
-  }
+  if (!batch) return refuse(RefusalReason::protocol, "bad BATCH: " + batch.error());
   on_batch(std::move(*batch));
 }
 
 void IngestSession::on_hello(wire::Hello hello) {
   if (!peer_.names(hello.sensor_id))
-    return refuse(wire::RefuseCode::identity_mismatch, "identity_mismatch",
-                  "sensor '" + hello.sensor_id + "' is not named by its certificate (" +
-                      peer_.names_text() + ")");
+    return refuse(RefusalReason::identity_mismatch, "sensor '" + hello.sensor_id +
+                                                        "' is not named by its certificate (" +
+                                                        peer_.names_text() + ")");
   if (!server_.allowlisted(hello.sensor_id))
-    return refuse(wire::RefuseCode::not_allowlisted, "not_allowlisted",
+    return refuse(RefusalReason::not_allowlisted,
                   "sensor '" + hello.sensor_id + "' is not in the collector's sensors list");
   const auto& fleet = server_.config().fleet.timezone;
   if (hello.timezone != fleet)
-    return refuse(wire::RefuseCode::timezone_mismatch, "timezone_mismatch",
-                  "sensor '" + hello.sensor_id + "' counts days in " + hello.timezone +
-                      ", but the fleet uses " + fleet);
+    return refuse(RefusalReason::timezone_mismatch, "sensor '" + hello.sensor_id +
+                                                        "' counts days in " + hello.timezone +
+                                                        ", but the fleet uses " + fleet);
   identified_ = true;
   sensor_id_ = hello.sensor_id;
   database_id_ = hello.database_id;
-  auto& live = server_.stats().sensors[sensor_id_];
+  auto& live = server_.stats().sensor(sensor_id_);
   ++live.sessions;
   live.remote = remote_;
   live.connected_since = base::unix_now();
@@ -203,8 +209,7 @@ void IngestSession::on_hello(wire::Hello hello) {
     asio::post(self->server_.io(), [self, last, error] {
       if (self->closed_) return;
       if (!error.empty()) {
-        self->server_.stats().last_storage_error = error;
-        ++self->server_.stats().storage_errors;
+        self->server_.stats().storage_error(error);
         self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}));
         return self->close(CloseReason::storage_error, error);
       }
@@ -217,19 +222,15 @@ void IngestSession::on_hello(wire::Hello hello) {
 void IngestSession::on_batch(wire::Batch batch) {
   if (batch.sensor_id != sensor_id_)
     return refuse(
-        wire::RefuseCode::identity_mismatch, "identity_mismatch",
+        RefusalReason::identity_mismatch,
         "batch for sensor '" + batch.sensor_id + "' on the connection of '" + sensor_id_ + "'");
-  if (batch.database_id != database_id_) {
-    ++server_.stats().protocol_errors;
-    return refuse(wire::RefuseCode::protocol_error, "protocol",
+  if (batch.database_id != database_id_)
+    return refuse(RefusalReason::protocol,
                   "batch for database " + batch.database_id + " after HELLO for " + database_id_);
-  }
   auto content = wire::decode_batch_body(batch.body);
-  if (!content) {
-    ++server_.stats().protocol_errors;
-    return refuse(wire::RefuseCode::protocol_error, "protocol",
+  if (!content)
+    return refuse(RefusalReason::protocol,
                   "bad batch body (seq " + std::to_string(batch.seq) + "): " + content.error());
-  }
   auto shared = std::make_shared<wire::BatchContent>(std::move(*content));
   auto& st = server_.store();
   st.worker.post([self = shared_from_this(), &st, shared, seq = batch.seq, sensor = sensor_id_,
@@ -246,10 +247,8 @@ void IngestSession::on_batch(wire::Batch batch) {
     asio::post(self->server_.io(), [self, result, error, seq, rows = shared->rows.size()] {
       auto log = process::logger("ingest");
       auto& stats = self->server_.stats();
-      auto& live = stats.sensors[self->sensor_id_];
       if (!error.empty()) {
-        ++stats.storage_errors;
-        stats.last_storage_error = error;
+        stats.storage_error(error);
         log->error("batch_not_stored sensor={} seq={} error=\"{}\" action=sensor_retries",
                    self->sensor_id_, seq, error);
         if (self->closed_) return;
@@ -260,20 +259,14 @@ void IngestSession::on_batch(wire::Batch batch) {
         return;
       }
       if (result.applied) {
-        ++stats.batches_applied;
-        stats.rows_applied += rows;
-        ++live.batches;
-        live.rows += rows;
-        live.last_batch = base::unix_now();
+        stats.batch_applied(self->sensor_id_, rows, result.gap, base::unix_now());
         if (result.gap) {
-          ++stats.sequence_gaps;
           log->warn("sequence_gap sensor={} seq={} meaning=batches_lost_by_the_collector",
                     self->sensor_id_, seq);
         }
         log->debug("batch_applied sensor={} seq={} rows={}", self->sensor_id_, seq, rows);
       } else {
-        ++stats.batches_duplicate;
-        ++live.duplicates;
+        stats.batch_duplicate(self->sensor_id_);
         log->info("batch_resent sensor={} seq={} last_seq={} action=acknowledged_not_applied",
                   self->sensor_id_, seq, result.last_seq);
       }
@@ -284,16 +277,15 @@ void IngestSession::on_batch(wire::Batch batch) {
   });
 }
 
-void IngestSession::refuse(wire::RefuseCode code, const std::string& key,
-                           const std::string& reason) {
-  server_.refused(key, {base::unix_now(), remote_, peer_.fingerprint, sensor_id_, reason});
+void IngestSession::refuse(RefusalReason why, const std::string& reason) {
+  server_.refused(why, {base::unix_now(), remote_, peer_.fingerprint, sensor_id_, reason});
   if (closed_) return;
   // A peer that does not read its refusal must not hold the connection.
   timer_.expires_after(std::chrono::seconds(5));
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (!ec) self->close(CloseReason::refusal_not_read, "refusal not read");
   });
-  channel_.write(wire::encode_frame(wire::Refuse{code, reason}),
+  channel_.write(wire::encode_frame(wire::Refuse{refuse_code(why), reason}),
                  [self = shared_from_this(), reason](const boost::system::error_code&) {
                    self->close(CloseReason::refused, reason);
                  });
@@ -307,7 +299,7 @@ void IngestSession::close(CloseReason why, const std::string& detail) {
   stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   stream_.lowest_layer().close(ignored);
   if (identified_) {
-    auto& live = server_.stats().sensors[sensor_id_];
+    auto& live = server_.stats().sensor(sensor_id_);
     if (live.sessions > 0) --live.sessions;
     live.last_disconnect = base::unix_now();
     process::logger("ingest")->info(

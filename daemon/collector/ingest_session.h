@@ -15,6 +15,7 @@
 #include "common/tls/frame_channel.h"
 #include "common/tls/peer_identity.h"
 #include "common/wire/messages.h"
+#include "daemon/collector/collector_counters.h"
 
 namespace teiten::collector {
 
@@ -52,7 +53,7 @@ class IngestSession : public std::enable_shared_from_this<IngestSession> {
   void on_hello(wire::Hello hello);
   void on_batch(wire::Batch batch);
   /// Sends REFUSE, then closes; the refusal is logged and counted.
-  void refuse(wire::RefuseCode code, const std::string& key, const std::string& reason);
+  void refuse(RefusalReason why, const std::string& reason);
   /// `why` is handshake_timeout or idle_timeout.
   void arm_timer(std::chrono::milliseconds after, CloseReason why);
 

@@ -1,6 +1,7 @@
 // What the collector knows about its sensors and its own ingest, kept on
 // the network thread (the only writer and, through the control socket,
-// the only reader) so it needs no locks.
+// the only reader) so it needs no locks. Sessions report what happened
+// through its methods; the counters change only through them.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <string>
+
+#include "daemon/collector/collector_counters.h"
 
 namespace teiten::collector {
 
@@ -32,27 +35,32 @@ struct Refusal {
   std::string reason;
 };
 
-struct IngestStats {
-  uint64_t connections = 0;
-  uint64_t active_connections = 0;
-  uint64_t batches_applied = 0;
-  uint64_t batches_duplicate = 0;
-  uint64_t sequence_gaps = 0;
-  uint64_t rows_applied = 0;
-  uint64_t bytes_received = 0;
-  uint64_t storage_errors = 0;
-  uint64_t protocol_errors = 0;
-  uint64_t idle_timeouts = 0;
-  std::string last_storage_error;
-  std::map<std::string, uint64_t> refused_by_reason;  ///< by short reason key
-  std::deque<Refusal> recent_refusals;                ///< newest last, bounded
-  std::map<std::string, SensorLiveState> sensors;     ///< by sensor id
+class IngestStats {
+ public:
+  IngestStats() : counters_(collector_counters()) { set_active_connections(0); }
 
-  void refuse(Refusal r, const std::string& key) {
-    ++refused_by_reason[key];
-    recent_refusals.push_back(std::move(r));
-    while (recent_refusals.size() > 50) recent_refusals.pop_front();
-  }
+  void count(CollectorCounter id, uint64_t n = 1) { counters_.add(id, n); }
+  void set_active_connections(size_t n) { counters_.set(CollectorCounter::active_connections, n); }
+  /// Counts the refusal under its reason and keeps it among the recent ones.
+  void refuse(RefusalReason why, Refusal r);
+  void storage_error(const std::string& error);
+  void batch_applied(const std::string& sensor, uint64_t rows, bool gap, int64_t now);
+  void batch_duplicate(const std::string& sensor);
+  /// The sensor's live state, created on first use.
+  SensorLiveState& sensor(const std::string& id) { return sensors_[id]; }
+
+  /// Every counter, uptime included.
+  CollectorCounters snapshot(int64_t uptime_seconds) const;
+  uint64_t number(CollectorCounter id) const;
+  const std::map<std::string, SensorLiveState>& sensors() const { return sensors_; }
+  const std::deque<Refusal>& recent_refusals() const { return recent_refusals_; }
+  const std::string& last_storage_error() const { return last_storage_error_; }
+
+ private:
+  CollectorCounters counters_;
+  std::string last_storage_error_;
+  std::deque<Refusal> recent_refusals_;             ///< newest last, bounded
+  std::map<std::string, SensorLiveState> sensors_;  ///< by sensor id
 };
 
 }  // namespace teiten::collector

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/base/wall_clock.h"
+#include "common/ctl/counter_json.h"
 #include "common/packet/decoder.h"
 #include "daemon/sensor/sensor_counters.h"
 #include "daemon/sensor/sensor_daemon.h"
@@ -38,7 +39,8 @@ CounterSources SensorDaemon::counter_sources() const {
   if (live_) s.live = live_->stats();
   s.store = store_->stats();
   if (shipper_) s.shipping = shipper_->status();
-  s.uptime_seconds = base::unix_now() - started_at_;
+  s.now = base::unix_now();
+  s.uptime_seconds = s.now - started_at_;
   return s;
 }
 
@@ -71,27 +73,22 @@ nlohmann::ordered_json SensorDaemon::status_json(const store::OutboxState& outbo
                                   : std::string("every destination"))
                         : prefixes_text(c.capture.observed);
   auto counters = sensor_counter_values(src);
-  cap["packets_received"] = counters["packets_received"];
-  cap["kernel_drops"] = counters["kernel_drops"];
-  cap["interface_drops"] = counters["interface_drops"];
+  cap["packets_received"] = ctl::to_json(counters[SensorCounter::packets_received]);
+  cap["kernel_drops"] = ctl::to_json(counters[SensorCounter::kernel_drops]);
+  cap["interface_drops"] = ctl::to_json(counters[SensorCounter::interface_drops]);
   if (src.live) {
     cap["reopens"] = src.live->reopens;
     cap["last_error"] = src.live->last_error;
   }
   j["capture"] = cap;
 
-  const auto& st = src.capture.since_start;
+  const auto& table = sensor_counters();
   nlohmann::ordered_json malformed;
-  malformed["total"] = st.malformed_total();
-  for (int i = 1; i < packet::kMalformedReasons; ++i)
-    if (st.malformed[i])
-      malformed[std::string(packet::name(static_cast<packet::Malformed>(i)))] = st.malformed[i];
+  malformed["total"] = ctl::to_json(table.value(SensorCounter::malformed_total, counters.values()));
+  malformed.update(ctl::family_json(table, counters.values(), "malformed", true));
   j["malformed"] = malformed;
-  nlohmann::ordered_json ignored;
-  for (int i = 0; i < tally::kIgnoredReasons; ++i)
-    ignored[std::string(tally::name(static_cast<tally::Ignored>(i)))] = st.ignored[i];
-  j["ignored"] = ignored;
-  j["non_ip"] = st.non_ip_total();
+  j["ignored"] = ctl::family_json(table, counters.values(), "ignored");
+  j["non_ip"] = ctl::to_json(counters[SensorCounter::non_ip]);
 
   // Accesses add exactly; distinct sources are known for committed rows only.
   uint64_t unflushed[4] = {};
@@ -140,11 +137,7 @@ nlohmann::ordered_json SensorDaemon::status_json(const store::OutboxState& outbo
 
 nlohmann::ordered_json SensorDaemon::stats_json() const {
   auto values = sensor_counter_values(counter_sources());
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (const auto& c : sensor_counters())
-    rows.push_back(
-        {{"name", c.name}, {"type", c.type}, {"value", values[c.name]}, {"help", c.help}});
-  return {{"counters", rows}};
+  return ctl::stats_arguments(sensor_counters(), values.values());
 }
 
 std::string SensorDaemon::status_line() const {
