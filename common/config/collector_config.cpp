@@ -15,38 +15,47 @@ using Control = CollectorConfig::Control;
 using Process = CollectorConfig::Process;
 using Log = CollectorConfig::Log;
 
+constexpr auto hot = Reload::hot;
+constexpr auto restart = Reload::restart;
+
 // Every key of teiten-collector's file: name, field, kind, default (as
-// YAML), range. config/collector.yaml mirrors these rows; tests check it does.
+// YAML), range, and whether config-reload applies it (hot) or it waits for
+// a restart. config/collector.yaml mirrors these rows; tests check it does.
+// The listener and its TLS context are made once, before privileges go;
+// the limits apply to the next connection or frame.
 const Key<Listen> listen_keys[] = {
-    {"address", &Listen::address, {Kind::address, "0.0.0.0:7450"}},
-    {"ca", &Listen::ca, {.kind = Kind::path, .required = true}},
-    {"cert", &Listen::cert, {.kind = Kind::path, .required = true}},
-    {"key", &Listen::key, {.kind = Kind::path, .required = true}},
-    {"idle_timeout", &Listen::idle_timeout, {Kind::duration, "120s", 1 * second, 1 * hour}},
+    {"address", &Listen::address, {Kind::address, "0.0.0.0:7450"}, restart},
+    {"ca", &Listen::ca, {.kind = Kind::path, .required = true}, restart},
+    {"cert", &Listen::cert, {.kind = Kind::path, .required = true}, restart},
+    {"key", &Listen::key, {.kind = Kind::path, .required = true}, restart},
+    {"idle_timeout", &Listen::idle_timeout, {Kind::duration, "120s", 1 * second, 1 * hour}, hot},
     {"handshake_timeout",
      &Listen::handshake_timeout,
-     {Kind::duration, "10s", 1 * second, 1 * hour}},
-    {"max_frame", &Listen::max_frame, {Kind::size, "16MiB", 1 * KiB, 256 * MiB}},
-    {"max_connections", &Listen::max_connections, {Kind::count, "1024", 1, 100'000}},
+     {Kind::duration, "10s", 1 * second, 1 * hour},
+     hot},
+    {"max_frame", &Listen::max_frame, {Kind::size, "16MiB", 1 * KiB, 256 * MiB}, hot},
+    {"max_connections", &Listen::max_connections, {Kind::count, "1024", 1, 100'000}, hot},
 };
 
+// Every stored day is a day of this zone.
 const Key<Fleet> fleet_keys[] = {
-    {"timezone", &Fleet::timezone, {Kind::zone, "UTC"}},
+    {"timezone", &Fleet::timezone, {Kind::zone, "UTC"}, restart},
 };
 
 const Key<Storage> storage_keys[] = {
-    {"path", &Storage::path, {Kind::path, "/var/lib/teiten-collector/collector.db"}},
+    {"path", &Storage::path, {Kind::path, "/var/lib/teiten-collector/collector.db"}, restart},
 };
 
 const Key<Control> control_keys[] = {
-    {"socket", &Control::socket, {Kind::path, "/run/teiten-collector/control.sock"}},
+    {"socket", &Control::socket, {Kind::path, "/run/teiten-collector/control.sock"}, restart},
 };
 
 const std::vector<Section<CollectorConfig>>& sections() {
   static const std::vector<Section<CollectorConfig>> all = {
       map_section("listen", &CollectorConfig::listen, listen_keys, true),
+      // The allowlist applies at once: a sensor taken off it is disconnected.
       value_section<CollectorConfig>("sensors", &CollectorConfig::sensors,
-                                     {.kind = Kind::sensor_ids, .required = true}),
+                                     {.kind = Kind::sensor_ids, .required = true}, hot),
       map_section("fleet", &CollectorConfig::fleet, fleet_keys),
       map_section("storage", &CollectorConfig::storage, storage_keys),
       map_section("control", &CollectorConfig::control, control_keys),
@@ -70,6 +79,14 @@ CollectorConfig load_collector_config(const std::string& path) {
 
 std::vector<KeyInfo> collector_config_keys() {
   return describe_sections<CollectorConfig>(sections());
+}
+
+std::vector<KeyChange> changed_keys(const CollectorConfig& running, const CollectorConfig& fresh) {
+  return compare_sections<CollectorConfig>(sections(), running, fresh, nullptr);
+}
+
+CollectorConfig with_hot_keys(const CollectorConfig& running, const CollectorConfig& fresh) {
+  return with_hot_keys_of<CollectorConfig>(sections(), running, fresh);
 }
 
 }  // namespace teiten::config

@@ -1,5 +1,6 @@
 // teiten::config::CollectorConfig — the typed form of teiten-collector's YAML
-// file; same strictness and error reporting as SensorConfig.
+// file; same strictness and error reporting as SensorConfig, and likewise
+// its defaults and reload rules live only in the tables of the .cpp.
 #pragma once
 
 #include <cstdint>
@@ -14,31 +15,31 @@ namespace teiten::config {
 
 struct CollectorConfig {
   struct Listen {
-    std::string address = "0.0.0.0:7450";
-    std::string host;  ///< split from address ("0.0.0.0", "::", "127.0.0.1")
-    uint16_t port = 7450;
-    std::string ca, cert, key;             ///< required; resolved paths
-    base::Duration idle_timeout{120'000};  ///< a connection silent this long is closed
-    base::Duration handshake_timeout{10'000};
-    uint32_t max_frame = 16u << 20;  ///< bytes, 1 KiB..256 MiB
-    uint32_t max_connections = 1024;
+    std::string address;
+    std::string host;               ///< split from address ("0.0.0.0", "::", "127.0.0.1")
+    uint16_t port = 0;              ///< split from address
+    std::string ca, cert, key;      ///< required; resolved paths
+    base::Duration idle_timeout{};  ///< a connection silent this long is closed
+    base::Duration handshake_timeout{};
+    uint32_t max_frame{};  ///< bytes
+    uint32_t max_connections{};
     bool operator==(const Listen&) const = default;
   } listen;
 
   std::vector<std::string> sensors;  ///< allowlist of sensor ids; required, non-empty, unique
 
   struct Fleet {
-    std::string timezone = "UTC";  ///< every sensor must report this zone
+    std::string timezone;  ///< every sensor must report this zone
     bool operator==(const Fleet&) const = default;
   } fleet;
 
   struct Storage {
-    std::string path = "/var/lib/teiten-collector/collector.db";
+    std::string path;
     bool operator==(const Storage&) const = default;
   } storage;
 
   struct Control {
-    std::string socket = "/run/teiten-collector/control.sock";
+    std::string socket;
     bool operator==(const Control&) const = default;
   } control;
 
@@ -49,7 +50,7 @@ struct CollectorConfig {
   } process;
 
   struct Log {
-    std::string level = "info";
+    std::string level;
     bool operator==(const Log&) const = default;
   } log;
 
@@ -60,7 +61,13 @@ struct CollectorConfig {
 CollectorConfig load_collector_config(const std::string& path);
 std::vector<ConfigError> check_collector_environment(const CollectorConfig& config);
 
-/// Every key of the collector file with its default and range (see sensor_config_keys).
+/// Every key of the collector file with its default, range and reload rule
+/// (see sensor_config_keys).
 std::vector<KeyInfo> collector_config_keys();
+
+/// As for the sensor: changed keys with their rules, and the configuration
+/// a reload runs with.
+std::vector<KeyChange> changed_keys(const CollectorConfig& running, const CollectorConfig& fresh);
+CollectorConfig with_hot_keys(const CollectorConfig& running, const CollectorConfig& fresh);
 
 }  // namespace teiten::config

@@ -1,9 +1,11 @@
 // teiten::config::detail section tables — how a loader describes its file:
-// one table of Key rows per section (name, field, kind, default, range),
-// and one list of Sections naming the top-level entries. The generic
-// readers here walk those tables, so adding a key is adding a row; the same
-// rows produce the KeyInfo list the docs and tests check. Internal to
-// common/config; never logs.
+// one table of Key rows per section (name, field, kind, default, range,
+// reload rule), and one list of Sections naming the top-level entries. The
+// generic readers here walk those tables, so adding a key is adding a row;
+// the same rows produce the KeyInfo list the docs and tests check, and
+// decide what a reload applies (compare_sections). A default lives only in
+// its row: the config structs restate none. Internal to common/config;
+// never logs.
 #pragma once
 
 #include <functional>
@@ -23,10 +25,9 @@ namespace teiten::config::detail {
 
 /// The field of section S a key fills.
 template <class S>
-using Field =
-    std::variant<std::string S::*, bool S::*, uint32_t S::*, uint64_t S::*, base::Duration S::*,
-                 std::vector<base::Prefix> S::*, std::vector<std::string> S::*, double S::*,
-                 YAML::Node S::*>;
+using Field = std::variant<std::string S::*, bool S::*, uint32_t S::*, uint64_t S::*,
+                           base::Duration S::*, std::vector<base::Prefix> S::*,
+                           std::vector<std::string> S::*, double S::*, YAML::Node S::*>;
 
 /// One row of a section table.
 template <class S>
@@ -34,7 +35,24 @@ struct Key {
   std::string_view name;
   Field<S> field;
   Spec spec;
+  /// Unset only in documents no daemon reloads (teiten-synth's profiles);
+  /// tests refuse an unset rule in the daemons' files.
+  Reload reload = Reload::unset;
 };
+
+/// Whether the field differs between two configurations; a hot change is
+/// copied into `next`.
+template <class S>
+bool compare_field(const S& running, const S& fresh, const Field<S>& field, Reload reload,
+                   S* next) {
+  return std::visit(
+      [&](auto member) {
+        if (running.*member == fresh.*member) return false;
+        if (next && reload == Reload::hot) (*next).*member = fresh.*member;
+        return true;
+      },
+      field);
+}
 
 /// Stores a read value into its field; the tables pair kinds and field
 /// types, and a mismatch throws std::bad_variant_access (tests read every key).
@@ -98,34 +116,55 @@ struct Section {
   std::function<void(YamlReader&, const YAML::Node* value, const YAML::Mark& key_mark, Config&)>
       read;
   std::function<void(std::vector<KeyInfo>&)> describe;
+  /// Appends the keys whose values differ between `running` and `fresh`;
+  /// copies the hot ones into `next` when given.
+  std::function<void(const Config& running, const Config& fresh, Config* next,
+                     std::vector<KeyChange>&)>
+      compare;
 };
 
 template <class Config, class S, size_t N>
 Section<Config> map_section(std::string_view name, S Config::*member, const Key<S> (&keys)[N],
                             bool required = false) {
   std::span<const Key<S>> table(keys);
-  return {name, required,
-          [=](YamlReader& r, const YAML::Node* value, const YAML::Mark& key_mark, Config& c) {
-            read_section(r, std::string(name), value, key_mark, table, c.*member);
-          },
-          [=](std::vector<KeyInfo>& out) {
-            for (const auto& k : table)
-              out.push_back(describe_key(std::string(name) + "." + std::string(k.name), k.spec));
-          }};
+  return {
+      name, required,
+      [=](YamlReader& r, const YAML::Node* value, const YAML::Mark& key_mark, Config& c) {
+        read_section(r, std::string(name), value, key_mark, table, c.*member);
+      },
+      [=](std::vector<KeyInfo>& out) {
+        for (const auto& k : table)
+          out.push_back(
+              describe_key(std::string(name) + "." + std::string(k.name), k.spec, k.reload));
+      },
+      [=](const Config& running, const Config& fresh, Config* next, std::vector<KeyChange>& out) {
+        for (const auto& k : table)
+          if (compare_field(running.*member, fresh.*member, k.field, k.reload,
+                            next ? &(next->*member) : nullptr))
+            out.push_back({std::string(name) + "." + std::string(k.name), k.reload});
+      }};
 }
 
 template <class Config>
-Section<Config> value_section(std::string_view name, Field<Config> field, Spec spec) {
-  return {name, spec.required,
-          [=](YamlReader& r, const YAML::Node* value, const YAML::Mark& key_mark, Config& c) {
-            std::string path(name);
-            if (value) {
-              if (auto v = r.read(path, spec, *value, key_mark)) assign(c, field, std::move(*v));
-            } else if (!spec.default_yaml.empty()) {
-              assign(c, field, r.read_default(path, spec));
-            }
-          },
-          [=](std::vector<KeyInfo>& out) { out.push_back(describe_key(std::string(name), spec)); }};
+Section<Config> value_section(std::string_view name, Field<Config> field, Spec spec,
+                              Reload reload = Reload::unset) {
+  return {
+      name, spec.required,
+      [=](YamlReader& r, const YAML::Node* value, const YAML::Mark& key_mark, Config& c) {
+        std::string path(name);
+        if (value) {
+          if (auto v = r.read(path, spec, *value, key_mark)) assign(c, field, std::move(*v));
+        } else if (!spec.default_yaml.empty()) {
+          assign(c, field, r.read_default(path, spec));
+        }
+      },
+      [=](std::vector<KeyInfo>& out) {
+        out.push_back(describe_key(std::string(name), spec, reload));
+      },
+      [=](const Config& running, const Config& fresh, Config* next, std::vector<KeyChange>& out) {
+        if (compare_field(running, fresh, field, reload, next))
+          out.push_back({std::string(name), reload});
+      }};
 }
 
 /// Reads the whole document: the root must be a map of the given sections.
@@ -177,15 +216,16 @@ Config load_document(const std::string& file, std::span<const Section<Config>> s
 }
 
 // Sections both daemons have with the same keys; one table each, shared.
+// Privileges are dropped once, at start.
 template <class Process>
 inline const Key<Process> process_keys[] = {
-    {"user", &Process::user, {Kind::name}},
-    {"group", &Process::group, {Kind::name}},
+    {"user", &Process::user, {Kind::name}, Reload::restart},
+    {"group", &Process::group, {Kind::name}, Reload::restart},
 };
 
 template <class Log>
 inline const Key<Log> log_keys[] = {
-    {"level", &Log::level, {Kind::level, "info"}},
+    {"level", &Log::level, {Kind::level, "info"}, Reload::hot},
 };
 
 template <class Config>
@@ -193,6 +233,30 @@ std::vector<KeyInfo> describe_sections(std::span<const Section<Config>> sections
   std::vector<KeyInfo> out;
   for (const auto& s : sections) s.describe(out);
   return out;
+}
+
+/// Every key whose value differs, in table order, with its rule; when
+/// `next` is given (a copy of `running`), the hot ones are copied into it
+/// from `fresh`, and so are the file name and the key positions.
+template <class Config>
+std::vector<KeyChange> compare_sections(std::span<const Section<Config>> sections,
+                                        const Config& running, const Config& fresh, Config* next) {
+  std::vector<KeyChange> out;
+  for (const auto& s : sections) s.compare(running, fresh, next, out);
+  if (next) {
+    next->file = fresh.file;
+    next->marks = fresh.marks;
+  }
+  return out;
+}
+
+/// `running` with the hot keys of `fresh`: what a reload runs with.
+template <class Config>
+Config with_hot_keys_of(std::span<const Section<Config>> sections, const Config& running,
+                        const Config& fresh) {
+  Config next = running;
+  compare_sections(sections, running, fresh, &next);
+  return next;
 }
 
 }  // namespace teiten::config::detail

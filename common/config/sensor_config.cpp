@@ -16,50 +16,70 @@ using Control = SensorConfig::Control;
 using Process = SensorConfig::Process;
 using Log = SensorConfig::Log;
 
+constexpr auto hot = Reload::hot;
+constexpr auto restart = Reload::restart;
+
 // Every key of teiten-sensor's file: name, field, kind, default (as YAML),
-// range. config/sensor.yaml mirrors these rows; tests check it does.
+// range, and whether config-reload applies it (hot) or it waits for a
+// restart. config/sensor.yaml mirrors these rows; tests check it does.
+// The sensor's identity and its day boundaries are fixed by its database.
 const Key<Sensor> sensor_keys[] = {
-    {"id", &Sensor::id, {.kind = Kind::sensor_id, .required = true}},
-    {"timezone", &Sensor::timezone, {Kind::zone, "UTC"}},
+    {"id", &Sensor::id, {.kind = Kind::sensor_id, .required = true}, restart},
+    {"timezone", &Sensor::timezone, {Kind::zone, "UTC"}, restart},
 };
 
+// The capture handle is opened once, with privileges; what is counted
+// (observed, ignore_sources) is only rules, swapped at the next packet.
 const Key<Capture> capture_keys[] = {
-    {"interface", &Capture::interface, {Kind::interface}},  // required in live mode, see below
-    {"observed", &Capture::observed, {Kind::prefixes, "[]"}},
-    {"ignore_sources", &Capture::ignore_sources, {Kind::prefixes, "[]"}},
-    {"filter", &Capture::filter, {Kind::bpf}},
-    {"snaplen", &Capture::snaplen, {Kind::count, "256", 68, 65535}},
-    {"buffer_size", &Capture::buffer_size, {Kind::size, "64MiB", 64 * KiB, 2 * GiB}},
-    {"promiscuous", &Capture::promiscuous, {Kind::flag, "false"}},
-    {"timeout", &Capture::timeout, {Kind::duration, "100ms", 1 * millisecond, 10 * second}},
-    {"address_poll", &Capture::address_poll, {Kind::duration, "5s", 1 * second, 1 * hour}},
+    {"interface", &Capture::interface, {Kind::interface}, restart},  // required live, see below
+    {"observed", &Capture::observed, {Kind::prefixes, "[]"}, hot},
+    {"ignore_sources", &Capture::ignore_sources, {Kind::prefixes, "[]"}, hot},
+    {"filter", &Capture::filter, {Kind::bpf}, restart},
+    {"snaplen", &Capture::snaplen, {Kind::count, "256", 68, 65535}, restart},
+    {"buffer_size", &Capture::buffer_size, {Kind::size, "64MiB", 64 * KiB, 2 * GiB}, restart},
+    {"promiscuous", &Capture::promiscuous, {Kind::flag, "false"}, restart},
+    {"timeout",
+     &Capture::timeout,
+     {Kind::duration, "100ms", 1 * millisecond, 10 * second},
+     restart},
+    {"address_poll", &Capture::address_poll, {Kind::duration, "5s", 1 * second, 1 * hour}, hot},
 };
 
 const Key<Storage> storage_keys[] = {
-    {"path", &Storage::path, {Kind::path, "/var/lib/teiten-sensor/sensor.db"}},
-    {"flush_interval", &Storage::flush_interval, {Kind::duration, "60s", 1 * second, 1 * hour}},
-    {"retention", &Storage::retention, {Kind::duration, "400d", 1 * day}},
-    {"max_rows_in_memory", &Storage::max_rows_in_memory, {Kind::count, "4000000", 1000}},
+    {"path", &Storage::path, {Kind::path, "/var/lib/teiten-sensor/sensor.db"}, restart},
+    {"flush_interval",
+     &Storage::flush_interval,
+     {Kind::duration, "60s", 1 * second, 1 * hour},
+     hot},
+    {"retention", &Storage::retention, {Kind::duration, "400d", 1 * day}, hot},
+    {"max_rows_in_memory", &Storage::max_rows_in_memory, {Kind::count, "4000000", 1000}, hot},
 };
 
 // The section is optional; once present it must say where and how to
-// connect, so those keys are required.
+// connect, so those keys are required. The shipper is built once, at start.
 const Key<Collector> collector_keys[] = {
-    {"address", &Collector::address, {.kind = Kind::address, .required = true}},
-    {"server_name", &Collector::server_name, {Kind::host}},  // defaults to the address's host
-    {"ca", &Collector::ca, {.kind = Kind::path, .required = true}},
-    {"cert", &Collector::cert, {.kind = Kind::path, .required = true}},
-    {"key", &Collector::key, {.kind = Kind::path, .required = true}},
-    {"batch_rows", &Collector::batch_rows, {Kind::count, "20000", 1, 1'000'000}},
+    {"address", &Collector::address, {.kind = Kind::address, .required = true}, restart},
+    {"server_name", &Collector::server_name, {Kind::host}, restart},  // default: address's host
+    {"ca", &Collector::ca, {.kind = Kind::path, .required = true}, restart},
+    {"cert", &Collector::cert, {.kind = Kind::path, .required = true}, restart},
+    {"key", &Collector::key, {.kind = Kind::path, .required = true}, restart},
+    {"batch_rows", &Collector::batch_rows, {Kind::count, "20000", 1, 1'000'000}, restart},
     {"backoff_initial",
      &Collector::backoff_initial,
-     {Kind::duration, "1s", 100 * millisecond, 1 * hour}},
-    {"backoff_max", &Collector::backoff_max, {Kind::duration, "5m", 100 * millisecond, 1 * day}},
-    {"ack_timeout", &Collector::ack_timeout, {Kind::duration, "60s", 1 * second, 1 * hour}},
+     {Kind::duration, "1s", 100 * millisecond, 1 * hour},
+     restart},
+    {"backoff_max",
+     &Collector::backoff_max,
+     {Kind::duration, "5m", 100 * millisecond, 1 * day},
+     restart},
+    {"ack_timeout",
+     &Collector::ack_timeout,
+     {Kind::duration, "60s", 1 * second, 1 * hour},
+     restart},
 };
 
 const Key<Control> control_keys[] = {
-    {"socket", &Control::socket, {Kind::path, "/run/teiten-sensor/control.sock"}},
+    {"socket", &Control::socket, {Kind::path, "/run/teiten-sensor/control.sock"}, restart},
 };
 
 const std::vector<Section<SensorConfig>>& sections() {
@@ -110,6 +130,14 @@ SensorConfig load_sensor_config(const std::string& path, SensorMode mode) {
 
 std::vector<KeyInfo> sensor_config_keys() {
   return describe_sections<SensorConfig>(sections());
+}
+
+std::vector<KeyChange> changed_keys(const SensorConfig& running, const SensorConfig& fresh) {
+  return compare_sections<SensorConfig>(sections(), running, fresh, nullptr);
+}
+
+SensorConfig with_hot_keys(const SensorConfig& running, const SensorConfig& fresh) {
+  return with_hot_keys_of<SensorConfig>(sections(), running, fresh);
 }
 
 }  // namespace teiten::config

@@ -4,8 +4,10 @@
 // types and bad values are all errors, collected (not stopping at the
 // first) and thrown together as ConfigErrors with FILE:LINE:COLUMN. A YAML
 // syntax error stops at the first. Relative paths are resolved against the
-// config file's directory. Defaults live in one table per section in the
-// .cpp, which config/sensor.yaml and the README mirror.
+// config file's directory. Defaults and reload rules live in one table per
+// section in the .cpp, which config/sensor.yaml and the README mirror; the
+// structs below restate no default (a field the loader did not fill is
+// empty, zero or false).
 #pragma once
 
 #include <cstdint>
@@ -35,8 +37,8 @@ enum class SensorMode { live, read };
 
 struct SensorConfig {
   struct Sensor {
-    std::string id;                ///< required; [A-Za-z0-9._-]{1,64}
-    std::string timezone = "UTC";  ///< IANA name known to tzdata
+    std::string id;        ///< required; [A-Za-z0-9._-]{1,64}
+    std::string timezone;  ///< IANA name known to tzdata
     bool operator==(const Sensor&) const = default;
   } sensor;
 
@@ -44,39 +46,39 @@ struct SensorConfig {
     std::string interface;               ///< required in live mode
     std::vector<base::Prefix> observed;  ///< empty: follow the interface (live), all (read)
     std::vector<base::Prefix> ignore_sources;
-    std::string filter;                  ///< optional BPF expression
-    uint32_t snaplen = 256;              ///< 68..65535
-    uint64_t buffer_size = 64ull << 20;  ///< bytes, 64 KiB..2 GiB
-    bool promiscuous = false;
-    base::Duration timeout{100};        ///< libpcap buffer timeout, 1ms..10s
-    base::Duration address_poll{5000};  ///< how often interface addresses are re-read
+    std::string filter;      ///< optional BPF expression
+    uint32_t snaplen{};      ///< bytes kept of each packet
+    uint64_t buffer_size{};  ///< kernel buffer, bytes
+    bool promiscuous{};
+    base::Duration timeout{};       ///< libpcap buffer timeout
+    base::Duration address_poll{};  ///< how often interface addresses are re-read
     bool operator==(const Capture&) const = default;
   } capture;
 
   struct Storage {
-    std::string path = "/var/lib/teiten-sensor/sensor.db";
-    base::Duration flush_interval{60'000};         ///< 1s..1h
-    base::Duration retention{400ll * 86'400'000};  ///< >= 1d
-    uint64_t max_rows_in_memory = 4'000'000;       ///< flush early past this many rows
+    std::string path;
+    base::Duration flush_interval{};
+    base::Duration retention{};
+    uint64_t max_rows_in_memory{};  ///< flush early past this many rows
     bool operator==(const Storage&) const = default;
   } storage;
 
   struct Collector {
-    bool enabled = false;          ///< true when the `collector` section is present
-    std::string address;           ///< "host:port" or "[v6]:port"; required when enabled
-    std::string host;              ///< split from address
-    uint16_t port = 0;             ///< split from address
-    std::string server_name;       ///< name to verify; defaults to host
-    std::string ca, cert, key;     ///< required when enabled; resolved paths
-    uint32_t batch_rows = 20'000;  ///< rows per batch, 1..1,000,000
-    base::Duration backoff_initial{1000};
-    base::Duration backoff_max{300'000};
-    base::Duration ack_timeout{60'000};
+    bool enabled = false;       ///< true when the `collector` section is present
+    std::string address;        ///< "host:port" or "[v6]:port"; required when enabled
+    std::string host;           ///< split from address
+    uint16_t port = 0;          ///< split from address
+    std::string server_name;    ///< name to verify; defaults to host
+    std::string ca, cert, key;  ///< required when enabled; resolved paths
+    uint32_t batch_rows{};      ///< rows per batch
+    base::Duration backoff_initial{};
+    base::Duration backoff_max{};
+    base::Duration ack_timeout{};
     bool operator==(const Collector&) const = default;
   } collector;
 
   struct Control {
-    std::string socket = "/run/teiten-sensor/control.sock";
+    std::string socket;
     bool operator==(const Control&) const = default;
   } control;
 
@@ -87,7 +89,7 @@ struct SensorConfig {
   } process;
 
   struct Log {
-    std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
+    std::string level;  ///< trace, debug, info, warn, error, critical, off
     bool operator==(const Log&) const = default;
   } log;
 
@@ -104,8 +106,15 @@ SensorConfig load_sensor_config(const std::string& path, SensorMode mode);
 /// every problem, located at the key that named it.
 std::vector<ConfigError> check_sensor_environment(const SensorConfig& config, SensorMode mode);
 
-/// Every key of the sensor file with its default and range, from the tables
-/// the loader reads (for docs and for tests of config/sensor.yaml).
+/// Every key of the sensor file with its default, range and reload rule,
+/// from the tables the loader reads (for docs and for tests of config/sensor.yaml).
 std::vector<KeyInfo> sensor_config_keys();
+
+/// The keys whose values differ between the running configuration and a
+/// freshly loaded one, in table order, each with its reload rule.
+std::vector<KeyChange> changed_keys(const SensorConfig& running, const SensorConfig& fresh);
+/// What a reload runs with: `running` with every hot key (and the file name
+/// and key positions) taken from `fresh`; restart keys keep their running values.
+SensorConfig with_hot_keys(const SensorConfig& running, const SensorConfig& fresh);
 
 }  // namespace teiten::config

@@ -134,8 +134,8 @@ std::string range_text(const Spec& spec) {
   return bound_text(spec.kind, spec.min) + ".." + bound_text(spec.kind, spec.max);
 }
 
-KeyInfo describe_key(std::string path, const Spec& spec) {
-  return {std::move(path), std::string(spec.default_yaml), range_text(spec), spec.required};
+KeyInfo describe_key(std::string path, const Spec& spec, Reload reload) {
+  return {std::move(path), std::string(spec.default_yaml), range_text(spec), spec.required, reload};
 }
 
 YamlReader::YamlReader(std::string file) : file_(std::move(file)) {

@@ -64,7 +64,7 @@ inline constexpr int64_t KiB = 1 << 10, MiB = 1 << 20, GiB = int64_t{1} << 30;
 
 /// One key's rule. The default is YAML text, read exactly like a written
 /// value, so a default cannot break a rule the file must follow; empty means
-/// the key has none (the field keeps its initializer).
+/// the key has none (the field stays empty: "", 0, false).
 struct Spec {
   Kind kind;
   std::string_view default_yaml = {};
@@ -85,7 +85,7 @@ std::string describe_node(const YAML::Node& node);
 std::string bound_text(Kind kind, int64_t value);
 /// "68..65535", "1d or more", "" for kinds without a range.
 std::string range_text(const Spec& spec);
-KeyInfo describe_key(std::string path, const Spec& spec);
+KeyInfo describe_key(std::string path, const Spec& spec, Reload reload = Reload::unset);
 std::string join_names(std::span<const std::string_view> names);
 
 class YamlReader {

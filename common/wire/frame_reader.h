@@ -25,7 +25,7 @@ namespace teiten::wire {
 
 class FrameReader {
  public:
-  explicit FrameReader(uint32_t max_frame = kDefaultMaxFrame) : max_frame_(max_frame) {}
+  explicit FrameReader(uint32_t max_frame) : max_frame_(max_frame) {}
 
   /// Consumes every byte of `chunk` (unless already failed).
   void feed(std::string_view chunk);

@@ -14,8 +14,6 @@ constexpr uint8_t kProtocolVersion = 1;
 constexpr size_t kFrameHeaderBytes = 4;
 /// version + type: the smallest legal value of the length prefix.
 constexpr uint32_t kMinFrameLength = 2;
-/// Default of the collector's `listen.max_frame`.
-constexpr uint32_t kDefaultMaxFrame = 16u << 20;
 
 /// Every u64 count and sequence number: SQLite INTEGER is signed 64-bit.
 constexpr uint64_t kMaxCount = (uint64_t{1} << 63) - 1;
@@ -27,6 +25,12 @@ constexpr size_t kDatabaseIdBytes = 32;  ///< exactly, lowercase hex
 constexpr size_t kMaxSoftwareBytes = 64;
 constexpr size_t kMaxReasonBytes = 1024;  ///< REFUSE reasons and ERROR messages
 constexpr size_t kMaxCounterNameBytes = 64;
+
+/// The largest frame a collector sends a sensor: REFUSE or ERROR with the
+/// longest reason (version, type, u16 code, u16 length, text). The sensor
+/// reads replies with this limit; the limit for what sensors send is the
+/// collector's `listen.max_frame` key.
+constexpr uint32_t kMaxReplyFrame = kMinFrameLength + 2 + 2 + kMaxReasonBytes;
 
 // Batch body record sizes, for bounds checks before any reservation and for
 // choosing a batch size that fits the collector's max_frame.

@@ -187,38 +187,12 @@ Reply CollectorDaemon::reload(const std::string& origin) {
     return ctl::reload_refused(*log, origin, "configuration invalid; the running one is kept",
                                e.errors());
   }
-  const auto& old = *config_;
+  // What changed, and what applies now, come from the key tables.
+  auto next =
+      std::make_shared<const config::CollectorConfig>(config::with_hot_keys(*config_, fresh));
   std::vector<std::string> applied, restart;
-  auto change = [&](const char* key, bool changed, bool hot) {
-    if (changed) (hot ? applied : restart).push_back(key);
-  };
-  change("sensors", fresh.sensors != old.sensors, true);
-  change("log.level", fresh.log.level != old.log.level, true);
-  change("listen.idle_timeout", fresh.listen.idle_timeout != old.listen.idle_timeout, true);
-  change("listen.handshake_timeout", fresh.listen.handshake_timeout != old.listen.handshake_timeout,
-         true);
-  change("listen.max_frame", fresh.listen.max_frame != old.listen.max_frame, true);
-  change("listen.max_connections", fresh.listen.max_connections != old.listen.max_connections,
-         true);
-  change("listen.address", fresh.listen.address != old.listen.address, false);
-  change("listen.ca/cert/key",
-         fresh.listen.ca != old.listen.ca || fresh.listen.cert != old.listen.cert ||
-             fresh.listen.key != old.listen.key,
-         false);
-  change("fleet.timezone", fresh.fleet.timezone != old.fleet.timezone, false);
-  change("storage.path", fresh.storage.path != old.storage.path, false);
-  change("control.socket", fresh.control.socket != old.control.socket, false);
-  change("process", !(fresh.process == old.process), false);
-
-  auto next = std::make_shared<config::CollectorConfig>(old);
-  next->sensors = fresh.sensors;
-  next->log = fresh.log;
-  next->listen.idle_timeout = fresh.listen.idle_timeout;
-  next->listen.handshake_timeout = fresh.listen.handshake_timeout;
-  next->listen.max_frame = fresh.listen.max_frame;
-  next->listen.max_connections = fresh.listen.max_connections;
-  next->file = fresh.file;
-  next->marks = fresh.marks;
+  for (const auto& c : config::changed_keys(*config_, fresh))
+    (c.reload == config::Reload::hot ? applied : restart).push_back(c.path);
   config_ = next;
   config_hash_ = config::file_sha256(next->file);
   reloaded_at_ = base::unix_now();

@@ -60,14 +60,7 @@ void IngestServer::start() {
 }
 
 void IngestServer::reconfigure(const config::CollectorConfig& config) {
-  auto listen = config_.listen;
-  config_ = config;
-  config_.listen.address = listen.address;
-  config_.listen.host = listen.host;
-  config_.listen.port = listen.port;
-  config_.listen.ca = listen.ca;
-  config_.listen.cert = listen.cert;
-  config_.listen.key = listen.key;
+  config_ = config;  // its restart keys (listen address, TLS files) are the running ones
   allowlist_ = std::set<std::string>(config.sensors.begin(), config.sensors.end());
   // Sensors no longer allowlisted lose their connections now, not at their next batch.
   auto open = sessions_;

@@ -34,8 +34,9 @@ class IngestServer {
   ~IngestServer();
 
   void start();
-  /// Applies a reloaded configuration's allowlist and limits to new
-  /// connections and requests (the listen address and TLS files stay).
+  /// Applies a reloaded configuration (config::with_hot_keys: its restart
+  /// keys are the running ones): the allowlist now, the limits to new
+  /// connections and frames.
   void reconfigure(const config::CollectorConfig& config);
   /// Stops accepting and closes every session.
   void stop();

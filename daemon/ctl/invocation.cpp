@@ -6,6 +6,8 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "common/config/collector_config.h"
+#include "common/config/sensor_config.h"
 #include "common/ctl/control_client.h"
 #include "daemon/ctl/render.h"
 
@@ -24,9 +26,16 @@ bool exact_number(const std::string& text, const Json& parsed) {
 
 }  // namespace
 
+std::string default_socket(bool collector) {
+  auto keys = collector ? config::collector_config_keys() : config::sensor_config_keys();
+  for (const auto& k : keys)
+    if (k.path == "control.socket") return k.default_text;
+  return {};
+}
+
 std::string socket_path(const Invocation& invocation) {
   if (!invocation.socket.empty()) return invocation.socket;
-  return invocation.collector ? kCollectorSocket : kSensorSocket;
+  return default_socket(invocation.collector);
 }
 
 Json parse_arguments(const std::vector<std::string>& words) {

@@ -11,8 +11,9 @@
 
 namespace teiten::teitenctl {
 
-inline constexpr const char* kSensorSocket = "/run/teiten-sensor/control.sock";
-inline constexpr const char* kCollectorSocket = "/run/teiten-collector/control.sock";
+/// The daemon's default control socket: the default of its control.socket
+/// key, read from the daemon's config table (not a copy of it).
+std::string default_socket(bool collector);
 
 /// Exit statuses; scripts rely on them, never renumber.
 inline constexpr int kExitOk = 0;        ///< result 0 (ok) or 3 (empty)

@@ -12,9 +12,9 @@ int main(int argc, char** argv) {
   Invocation invocation;
   CLI::App app{"teitenctl: sends one command to a teiten daemon's control socket"};
   app.add_option("-s,--socket", invocation.socket,
-                 std::string("control socket (default ") + kSensorSocket + ")");
+                 "control socket (default " + default_socket(false) + ")");
   app.add_flag("--collector", invocation.collector,
-               std::string("talk to teiten-collector: ") + kCollectorSocket);
+               "talk to teiten-collector: " + default_socket(true));
   app.add_flag("--json", invocation.json, "print the raw reply as JSON");
   app.add_option("--timeout", invocation.timeout_seconds, "seconds to wait for the reply")
       ->check(CLI::PositiveNumber)

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -74,7 +75,8 @@ class CaptureControl {
   std::atomic<bool> flush_{false};
   std::atomic<bool> stop_{false};
   std::atomic<bool> rules_changed_{false};
-  std::atomic<size_t> max_rows_{4'000'000};
+  // No limit until the configuration sets one (storage.max_rows_in_memory).
+  std::atomic<size_t> max_rows_{std::numeric_limits<size_t>::max()};
   std::mutex mutex_;
   std::shared_ptr<const tally::CountingRules> pending_;
   std::vector<FlushDone> waiters_;

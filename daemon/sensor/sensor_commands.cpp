@@ -168,51 +168,20 @@ Reply SensorDaemon::reload(const std::string& origin) {
         *log, origin, "configuration refers to missing or bad files; the running one is kept",
         problems);
 
-  const auto& old = *config_;
-  auto next = std::make_shared<config::SensorConfig>(old);
+  // What changed, and what applies now, come from the key tables.
+  const auto old = config_;
+  auto next = std::make_shared<const config::SensorConfig>(config::with_hot_keys(*old, fresh));
   std::vector<std::string> applied, restart;
-  auto change = [&](const char* key, bool changed, bool hot) {
-    if (changed) (hot ? applied : restart).push_back(key);
-    return changed && hot;
-  };
-  if (change("log.level", fresh.log.level != old.log.level, true)) {
-    next->log = fresh.log;
-    process::set_log_level(fresh.log.level);
-  }
-  if (change("storage.flush_interval", fresh.storage.flush_interval != old.storage.flush_interval,
-             true))
-    next->storage.flush_interval = fresh.storage.flush_interval;
-  if (change("storage.retention", fresh.storage.retention != old.storage.retention, true))
-    next->storage.retention = fresh.storage.retention;
-  if (change("storage.max_rows_in_memory",
-             fresh.storage.max_rows_in_memory != old.storage.max_rows_in_memory, true))
-    next->storage.max_rows_in_memory = fresh.storage.max_rows_in_memory;
-  bool rules = false;
-  rules |= change("capture.observed", fresh.capture.observed != old.capture.observed, true);
-  rules |= change("capture.ignore_sources",
-                  fresh.capture.ignore_sources != old.capture.ignore_sources, true);
-  change("capture.address_poll", fresh.capture.address_poll != old.capture.address_poll, true);
-  next->capture.observed = fresh.capture.observed;
-  next->capture.ignore_sources = fresh.capture.ignore_sources;
-  next->capture.address_poll = fresh.capture.address_poll;
-  change("sensor", !(fresh.sensor == old.sensor), false);
-  change("capture.interface", fresh.capture.interface != old.capture.interface, false);
-  change("capture.filter", fresh.capture.filter != old.capture.filter, false);
-  change("capture.snaplen", fresh.capture.snaplen != old.capture.snaplen, false);
-  change("capture.buffer_size", fresh.capture.buffer_size != old.capture.buffer_size, false);
-  change("capture.promiscuous", fresh.capture.promiscuous != old.capture.promiscuous, false);
-  change("capture.timeout", fresh.capture.timeout != old.capture.timeout, false);
-  change("storage.path", fresh.storage.path != old.storage.path, false);
-  change("collector", !(fresh.collector == old.collector), false);
-  change("control.socket", fresh.control.socket != old.control.socket, false);
-  change("process", !(fresh.process == old.process), false);
-  next->file = fresh.file;
-  next->marks = fresh.marks;
+  for (const auto& c : config::changed_keys(*old, fresh))
+    (c.reload == config::Reload::hot ? applied : restart).push_back(c.path);
 
   config_ = next;
   config_hash_ = config::file_sha256(next->file);
   reloaded_at_ = base::unix_now();
+  process::set_log_level(next->log.level);
   control_.set_max_rows(next->storage.max_rows_in_memory);
+  const bool rules = next->capture.observed != old->capture.observed ||
+                     next->capture.ignore_sources != old->capture.ignore_sources;
   if (rules) {
     if (live()) {
       address_timer_.cancel();
@@ -223,11 +192,11 @@ Reply SensorDaemon::reload(const std::string& origin) {
     }
     control_.set_rules(build_rules(*next, mode_, interface_addrs_, collector_addrs_));
   } else if (live() && next->capture.observed.empty() &&
-             std::find(applied.begin(), applied.end(), "capture.address_poll") != applied.end()) {
+             next->capture.address_poll != old->capture.address_poll) {
     address_timer_.cancel();
     arm_address_timer();
   }
-  if (std::find(applied.begin(), applied.end(), "storage.flush_interval") != applied.end()) {
+  if (next->storage.flush_interval != old->storage.flush_interval) {
     flush_timer_.cancel();
     arm_flush_timer();
   }

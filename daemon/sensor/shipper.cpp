@@ -39,7 +39,7 @@ std::string_view name(ShipperState state) {
 
 struct Shipper::Connection {
   Connection(asio::io_context& io, asio::ssl::context& tls)
-      : stream(io, tls), channel(stream, wire::kDefaultMaxFrame) {}
+      : stream(io, tls), channel(stream, wire::kMaxReplyFrame) {}
   tls::TlsStream stream;
   tls::FrameChannel channel;
 };

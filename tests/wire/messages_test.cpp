@@ -195,6 +195,20 @@ TEST_CASE("reasons and messages are at most 1024 bytes; longer ones are cut when
   CHECK(utf8->message == std::string(1022, 'a'));
 }
 
+TEST_CASE("the longest reply a collector sends is exactly the sensor's reply frame limit",
+          "[wire]") {
+  const std::string long_text(5000, 'x');  // cut to kMaxReasonBytes when encoded
+  auto refuse = wire::encode_frame(wire::Refuse{wire::RefuseCode::protocol_error, long_text});
+  auto error = wire::encode_frame(wire::ErrorReply{wire::ErrorCode::internal, long_text});
+  auto welcome =
+      wire::encode_frame(wire::Welcome{wire::kMaxCount, std::string(wire::kMaxSoftwareBytes, 'v')});
+  CHECK(refuse.size() - wire::kFrameHeaderBytes == wire::kMaxReplyFrame);
+  CHECK(error.size() - wire::kFrameHeaderBytes == wire::kMaxReplyFrame);
+  CHECK(welcome.size() - wire::kFrameHeaderBytes <= wire::kMaxReplyFrame);
+  CHECK(wire::encode_frame(wire::Ack{wire::kMaxCount}).size() - wire::kFrameHeaderBytes <=
+        wire::kMaxReplyFrame);
+}
+
 TEST_CASE("refuse and error codes outside their tables are refused", "[wire]") {
   for (uint16_t c : {0, 6, 0xFFFF})
     CHECK_THAT(wire::decode_refuse(Payload{}.u16(c).str("").bytes).error(),
