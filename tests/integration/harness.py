@@ -81,6 +81,12 @@ def write_sensor_config(path, sensor_id="s01", timezone="UTC", db="sensor.db", f
     lines.append(f"storage: {{path: {db}, flush_interval: {flush}{storage_extra}}}")
     if extra:
         lines.append(extra)
+    # A live sensor opens its control socket; never the default one in /run
+    # (another test or checkout may be using it). --read opens one only when
+    # configured, so read-mode configs stay without.
+    if interface and "control:" not in extra:
+        sock = os.path.join(os.path.dirname(os.path.abspath(path)), "sensor-control.sock")
+        lines.append(f"control: {{socket: {sock}}}")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     return path
@@ -207,6 +213,11 @@ def write_collector_config(path, port, pki, sensors, db="collector.db", timezone
     text += f"fleet: {{timezone: {timezone}}}\n"
     text += f"storage: {{path: {db}}}\n"
     text += "log: {level: debug}\n" + extra
+    # Never the default /run/teiten-collector/control.sock: tests running at
+    # the same time (ctest -j, other checkouts) would take each other's.
+    if "control:" not in extra:
+        sock = os.path.join(os.path.dirname(os.path.abspath(path)), "collector-control.sock")
+        text += f"control: {{socket: {sock}}}\n"
     with open(path, "w") as f:
         f.write(text)
     return path
