@@ -183,7 +183,10 @@ class Counters {
   void add(Id id, uint64_t n = 1) { values_[static_cast<size_t>(id)].add(n); }
   void set(Id id, CounterValue v) { values_[static_cast<size_t>(id)] = v; }
   const CounterValue& operator[](Id id) const { return values_[static_cast<size_t>(id)]; }
-  std::span<const CounterValue> values() const { return values_; }
+  /// A view of the values; not of a temporary's (it would dangle), take() those.
+  std::span<const CounterValue> values() const& { return values_; }
+  std::span<const CounterValue> values() const&& = delete;
+  std::vector<CounterValue> take() && { return std::move(values_); }
 
  private:
   std::vector<CounterValue> values_;

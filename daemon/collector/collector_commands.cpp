@@ -1,18 +1,13 @@
-// CollectorDaemon: control commands and configuration reload. Handlers run
-// on the network thread; database reads run on the store thread.
-#include <openssl/crypto.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
-
+// CollectorDaemon: the collector's own control commands (the shell has the
+// standard ones) and what a reload changes. Handlers run on the network
+// thread; database reads run on the store thread.
 #include <boost/asio/post.hpp>
-#include <filesystem>
+#include <cmath>
+#include <set>
 
 #include "common/base/day_clock.h"
 #include "common/base/wall_clock.h"
-#include "common/config/config_hash.h"
-#include "common/ctl/config_replies.h"
 #include "common/ctl/counter_json.h"
-#include "common/process/logging.h"
 #include "daemon/collector/collector_counters.h"
 #include "daemon/collector/collector_daemon.h"
 
@@ -22,93 +17,61 @@ using ctl::Reply;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-namespace {
-
-ordered_json age(const std::optional<int64_t>& t, int64_t now) {
-  if (!t) return nullptr;
-  return now - *t;
-}
-
-}  // namespace
-
 void CollectorDaemon::register_commands() {
-  registry_.add_sync("version", "software and library versions", [this](const json&) {
-    return Reply::ok("teiten-collector " TEITEN_VERSION,
-                     {{"version", TEITEN_VERSION},
-                      {"storage", store_.store->backend_version()},
-                      {"openssl", OpenSSL_version(OPENSSL_VERSION)}});
-  });
   registry_.add("status", "ingest, refusals, storage at a glance",
                 [this](const json&, ctl::Respond r) { command_status(std::move(r)); });
   registry_.add("sensors", "each sensor: connection, last batch, lag, rows, coverage today",
                 [this](const json&, ctl::Respond r) { command_sensors(std::move(r)); });
-  registry_.add_sync("stats", "every counter with its type and meaning",
-                     [this](const json&) { return Reply::ok("", stats_json()); });
-  registry_.add_sync(
-      "config-test", "check the configuration file as it is on disk now", [this](const json&) {
-        try {
-          auto fresh = config::load_collector_config(options_.config_path);
-          return ctl::config_test_result(fresh.file, config::check_collector_environment(fresh));
-        } catch (const config::ConfigErrors& e) {
-          return ctl::config_errors(options_.config_path + ": invalid", e.errors());
-        }
-      });
-  registry_.add_sync("config-reload",
-                     "load the configuration file again (a bad one keeps the running one)",
-                     [this](const json&) { return reload("control socket"); });
 }
 
-ordered_json CollectorDaemon::stats_json() const {
-  auto values = server_->stats().snapshot(base::unix_now() - started_at_);
-  return ctl::stats_arguments(collector_counters(), values.values());
+std::vector<process::CounterValue> CollectorDaemon::counter_values() const {
+  return server_->stats().snapshot(uptime_seconds()).take();
+}
+
+ordered_json CollectorDaemon::library_versions() const {
+  return {{"storage", store_.store->backend_version()}};
 }
 
 void CollectorDaemon::command_status(ctl::Respond respond) {
   store_.worker.post([this, respond = std::move(respond)] {
     int64_t bytes = 0;
+    std::optional<uint64_t> free;
     try {
       bytes = store_.store->database_bytes();
+      free = store_.store->free_bytes();
     } catch (const std::exception&) {
     }
-    asio::post(io_, [this, bytes, respond] {
-      const auto& s = server_->stats();
-      int64_t now = base::unix_now();
-      auto counters = s.snapshot(now - started_at_);
-      const auto& table = collector_counters();
-      size_t connected = 0;
-      for (const auto& [id, live] : s.sensors()) connected += live.sessions > 0;
-      ordered_json j;
-      j["version"] = TEITEN_VERSION;
-      j["pid"] = ::getpid();
-      j["uptime_seconds"] = now - started_at_;
-      j["config"] = {{"file", config_->file},
-                     {"sha256", config_hash_},
-                     {"seconds_since_reload", now - reloaded_at_}};
-      j["listen"] = {{"address", config_->listen.address}, {"port", server_->port()}};
-      j["fleet_timezone"] = config_->fleet.timezone;
-      j["sensors"] = {{"allowlisted", config_->sensors.size()}, {"connected", connected}};
-      ordered_json ingest;
-      for (auto id : {CollectorCounter::active_connections, CollectorCounter::batches_applied,
-                      CollectorCounter::batches_duplicate, CollectorCounter::rows_applied,
-                      CollectorCounter::sequence_gaps, CollectorCounter::protocol_errors})
-        ingest[table[id].name] = ctl::to_json(counters[id]);
-      j["ingest"] = ingest;
-      j["refused"] = {
-          {"total", ctl::to_json(table.value(CollectorCounter::refused_total, counters.values()))},
-          {"by_reason", ctl::family_json(table, counters.values(), "refused", true)}};
-      ordered_json storage;
-      storage["path"] = config_->storage.path;
-      storage["database_bytes"] = bytes;
-      struct statvfs st {};
-      auto dir = std::filesystem::path(config_->storage.path).parent_path();
-      if (::statvfs(dir.empty() ? "." : dir.c_str(), &st) == 0)
-        storage["free_bytes"] = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
-      storage["storage_errors"] = s.number(CollectorCounter::storage_errors);
-      storage["last_error"] = s.last_storage_error();
-      j["storage"] = storage;
-      respond(Reply::ok(status_line(), j));
+    asio::post(io_, [this, bytes, free, respond] {
+      respond(Reply::ok(status_line(), status_json(bytes, free)));
     });
   });
+}
+
+ordered_json CollectorDaemon::status_json(int64_t database_bytes,
+                                          std::optional<uint64_t> free_bytes) const {
+  const auto& s = server_->stats();
+  const auto& table = collector_counters();
+  auto counters = s.snapshot(uptime_seconds());
+  size_t connected = 0;
+  for (const auto& [id, live] : s.sensors()) connected += live.sessions > 0;
+  auto j = status_header();
+  j["listen"] = {{"address", config_->listen.address}, {"port", server_->port()}};
+  j["fleet_timezone"] = config_->fleet.timezone;
+  j["sensors"] = {{"allowlisted", config_->sensors.size()}, {"connected", connected}};
+  ordered_json ingest;
+  for (auto id : {CollectorCounter::active_connections, CollectorCounter::batches_applied,
+                  CollectorCounter::batches_duplicate, CollectorCounter::rows_applied,
+                  CollectorCounter::sequence_gaps, CollectorCounter::protocol_errors})
+    ingest[table[id].name] = ctl::to_json(counters[id]);
+  j["ingest"] = ingest;
+  j["refused"] = {
+      {"total", ctl::to_json(table.value(CollectorCounter::refused_total, counters.values()))},
+      {"by_reason", ctl::family_json(table, counters.values(), "refused", true)}};
+  auto storage = storage_json(config_->storage.path, database_bytes, free_bytes);
+  storage["storage_errors"] = s.number(CollectorCounter::storage_errors);
+  storage["last_error"] = s.last_storage_error();
+  j["storage"] = storage;
+  return j;
 }
 
 void CollectorDaemon::command_sensors(ctl::Respond respond) {
@@ -178,28 +141,9 @@ void CollectorDaemon::command_sensors(ctl::Respond respond) {
   });
 }
 
-Reply CollectorDaemon::reload(const std::string& origin) {
-  auto log = process::logger("collector");
-  config::CollectorConfig fresh;
-  try {
-    fresh = config::load_collector_config(options_.config_path);
-  } catch (const config::ConfigErrors& e) {
-    return ctl::reload_refused(*log, origin, "configuration invalid; the running one is kept",
-                               e.errors());
-  }
-  // What changed, and what applies now, come from the key tables.
-  auto next =
-      std::make_shared<const config::CollectorConfig>(config::with_hot_keys(*config_, fresh));
-  std::vector<std::string> applied, restart;
-  for (const auto& c : config::changed_keys(*config_, fresh))
-    (c.reload == config::Reload::hot ? applied : restart).push_back(c.path);
-  config_ = next;
-  config_hash_ = config::file_sha256(next->file);
-  reloaded_at_ = base::unix_now();
-  process::set_log_level(next->log.level);
-  server_->reconfigure(*next);
-
-  return ctl::reload_done(*log, origin, applied, restart);
+void CollectorDaemon::reloaded(const config::CollectorConfig&,
+                               const config::CollectorConfig& next) {
+  server_->reconfigure(next);
 }
 
 }  // namespace teiten::collector

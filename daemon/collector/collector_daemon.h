@@ -1,20 +1,17 @@
-// CollectorDaemon — teiten-collector's lifecycle: load the configuration
-// (shared by startup, -t and config-reload), open the collector database
-// on its store thread, drop privileges when started as root, serve
-// sensors over mutual TLS and operators over the control socket on the
-// network thread, report to systemd, and stop cleanly on SIGTERM.
+// CollectorDaemon — teiten-collector's lifecycle. The shell
+// (ctl::ConfiguredShell) loads the configuration (shared by startup, -t and
+// config-reload) and runs serve(): bind the TLS listener, drop privileges
+// when started as root, open the collector database on its store thread,
+// serve sensors over mutual TLS and operators over the control socket on
+// the network thread, report to systemd, and stop cleanly on SIGTERM.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 
 #include "common/config/collector_config.h"
-#include "common/ctl/command_registry.h"
-#include "common/ctl/control_server.h"
-#include "common/process/notifier.h"
+#include "common/ctl/daemon_shell.h"
 #include "daemon/collector/ingest_server.h"
 
 namespace teiten::collector {
@@ -24,43 +21,32 @@ struct CollectorOptions {
   bool check_only = false;
 };
 
-class CollectorDaemon {
+class CollectorDaemon : public ctl::ConfiguredShell<config::CollectorConfig> {
  public:
-  explicit CollectorDaemon(CollectorOptions options) : options_(std::move(options)) {}
-  /// Returns the process exit code (common/process/exit_codes.h).
-  int run();
+  explicit CollectorDaemon(const CollectorOptions& options);
 
  private:
-  int serve();
-  void arm_hup();
-  void arm_watchdog(std::chrono::microseconds interval);
+  // collector_daemon.cpp: lifecycle
+  config::CollectorConfig load_config() const override;
+  std::vector<config::ConfigError> check_config(const config::CollectorConfig& c) const override;
+  int serve() override;
   void arm_status_timer();
-  std::string status_line() const;
+  std::string status_line() const override;
 
-  // collector_commands.cpp
+  // collector_commands.cpp: the collector's own commands and what a reload changes
   void register_commands();
-  ctl::Reply reload(const std::string& origin);
+  void reloaded(const config::CollectorConfig& old, const config::CollectorConfig& next) override;
+  std::vector<process::CounterValue> counter_values() const override;
+  nlohmann::ordered_json library_versions() const override;
   void command_status(ctl::Respond respond);
+  nlohmann::ordered_json status_json(int64_t database_bytes,
+                                     std::optional<uint64_t> free_bytes) const;
   void command_sensors(ctl::Respond respond);
-  nlohmann::ordered_json stats_json() const;
 
-  CollectorOptions options_;
-  std::shared_ptr<const config::CollectorConfig> config_;
-  std::string config_hash_;
-  int64_t started_at_ = 0;
-  int64_t reloaded_at_ = 0;
   int64_t store_pong_ms_ = 0;  // steady ms the store thread last answered a ping
-
-  boost::asio::io_context io_;
-  boost::asio::signal_set stop_signals_{io_, SIGINT, SIGTERM};
-  boost::asio::signal_set hup_signal_{io_, SIGHUP};
-  boost::asio::steady_timer watchdog_timer_{io_};
   boost::asio::steady_timer status_timer_{io_};
-  process::Notifier notifier_;
   StoreThread store_;
   std::unique_ptr<IngestServer> server_;
-  ctl::CommandRegistry registry_;
-  std::unique_ptr<ctl::ControlServer> control_server_;
 };
 
 }  // namespace teiten::collector

@@ -1,16 +1,11 @@
-// SensorDaemon: the control commands and configuration reload. Handlers
+// SensorDaemon: the sensor's own control commands (the shell has the
+// standard ones) and what a reload changes in the running sensor. Handlers
 // run on the io thread; anything needing the database runs on the store
 // thread and answers back on the io thread.
-#include <openssl/crypto.h>
-#include <pcap/pcap.h>
-
 #include <boost/asio/post.hpp>
 
 #include "common/base/wall_clock.h"
-#include "common/config/config_hash.h"
-#include "common/ctl/config_replies.h"
 #include "common/packet/access.h"
-#include "common/process/logging.h"
 #include "daemon/sensor/counting_rules.h"
 #include "daemon/sensor/interface_addresses.h"
 #include "daemon/sensor/sensor_daemon.h"
@@ -30,17 +25,8 @@ std::string port_label(packet::Proto proto, uint16_t port) {
 }  // namespace
 
 void SensorDaemon::register_commands() {
-  registry_.add_sync("version", "software and library versions", [](const json&) {
-    return Reply::ok("teiten-sensor " TEITEN_VERSION,
-                     {{"version", TEITEN_VERSION},
-                      {"libpcap", pcap_lib_version()},
-                      {"storage", store::SensorStore::backend_version()},
-                      {"openssl", OpenSSL_version(OPENSSL_VERSION)}});
-  });
   registry_.add("status", "capture, drops, today's counts, storage and shipping at a glance",
                 [this](const json&, ctl::Respond respond) { command_status(std::move(respond)); });
-  registry_.add_sync("stats", "every counter with its type and meaning",
-                     [this](const json&) { return Reply::ok("", stats_json()); });
   registry_.add(
       "top",
       "today's top port types by accesses and by sources (flushes first); "
@@ -48,32 +34,25 @@ void SensorDaemon::register_commands() {
       [this](const json& args, ctl::Respond respond) { command_top(args, std::move(respond)); });
   registry_.add("flush", "commit what was counted now and ship it",
                 [this](const json&, ctl::Respond respond) { command_flush(std::move(respond)); });
-  registry_.add_sync("config-test", "check the configuration file as it is on disk now",
-                     [this](const json&) { return command_config_test(); });
-  registry_.add_sync("config-reload",
-                     "load the configuration file again (a bad one keeps the running one)",
-                     [this](const json&) { return reload("control socket"); });
 }
 
 void SensorDaemon::command_status(ctl::Respond respond) {
   base::DayClock clock(config_->sensor.timezone);
-  base::Day today = base::today(clock);
-  store_->post([this, today, respond = std::move(respond)](store::SensorStore& s) mutable {
-    store::OutboxState outbox;
-    store::DaySummary summary;
-    int64_t bytes = 0;
+  StoredState stored;
+  stored.day = base::today(clock);
+  store_->post([this, stored, respond = std::move(respond)](store::SensorStore& s) mutable {
     std::string error;
     try {
-      outbox = s.outbox_state();
-      summary = s.day_summary(today);
-      bytes = s.database_bytes();
+      stored.outbox = s.outbox_state();
+      stored.today = s.day_summary(stored.day);
+      stored.database_bytes = s.database_bytes();
+      stored.free_bytes = s.free_bytes();
     } catch (const std::exception& e) {
       error = e.what();
     }
-    asio::post(io_, [this, outbox, summary, today, bytes, error, respond = std::move(respond)] {
+    asio::post(io_, [this, stored, error, respond = std::move(respond)] {
       if (!error.empty()) return respond(Reply::error("cannot read the database: " + error));
-      auto j = status_json(outbox, summary, today, bytes);
-      respond(Reply::ok(status_line(), j));
+      respond(Reply::ok(status_line(), status_json(stored)));
     });
   });
 }
@@ -144,63 +123,28 @@ void SensorDaemon::command_flush(ctl::Respond respond) {
   });
 }
 
-Reply SensorDaemon::command_config_test() {
-  try {
-    auto fresh = config::load_sensor_config(options_.config_path, mode_);
-    return ctl::config_test_result(fresh.file, config::check_sensor_environment(fresh, mode_));
-  } catch (const config::ConfigErrors& e) {
-    return ctl::config_errors(options_.config_path + ": invalid", e.errors());
-  }
-}
-
-Reply SensorDaemon::reload(const std::string& origin) {
-  auto log = process::logger("sensor");
-  config::SensorConfig fresh;
-  try {
-    fresh = config::load_sensor_config(options_.config_path, mode_);
-  } catch (const config::ConfigErrors& e) {
-    return ctl::reload_refused(*log, origin, "configuration invalid; the running one is kept",
-                               e.errors());
-  }
-  auto problems = config::check_sensor_environment(fresh, mode_);
-  if (!problems.empty())
-    return ctl::reload_refused(
-        *log, origin, "configuration refers to missing or bad files; the running one is kept",
-        problems);
-
-  // What changed, and what applies now, come from the key tables.
-  const auto old = config_;
-  auto next = std::make_shared<const config::SensorConfig>(config::with_hot_keys(*old, fresh));
-  std::vector<std::string> applied, restart;
-  for (const auto& c : config::changed_keys(*old, fresh))
-    (c.reload == config::Reload::hot ? applied : restart).push_back(c.path);
-
-  config_ = next;
-  config_hash_ = config::file_sha256(next->file);
-  reloaded_at_ = base::unix_now();
-  process::set_log_level(next->log.level);
-  control_.set_max_rows(next->storage.max_rows_in_memory);
-  const bool rules = next->capture.observed != old->capture.observed ||
-                     next->capture.ignore_sources != old->capture.ignore_sources;
+void SensorDaemon::reloaded(const config::SensorConfig& old, const config::SensorConfig& next) {
+  control_.set_max_rows(next.storage.max_rows_in_memory);
+  const bool rules = next.capture.observed != old.capture.observed ||
+                     next.capture.ignore_sources != old.capture.ignore_sources;
   if (rules) {
     if (live()) {
       address_timer_.cancel();
-      if (next->capture.observed.empty()) {
-        interface_addrs_ = interface_addresses(next->capture.interface);
+      if (next.capture.observed.empty()) {
+        interface_addrs_ = interface_addresses(next.capture.interface);
         arm_address_timer();
       }
     }
-    control_.set_rules(build_rules(*next, mode_, interface_addrs_, collector_addrs_));
-  } else if (live() && next->capture.observed.empty() &&
-             next->capture.address_poll != old->capture.address_poll) {
+    control_.set_rules(build_rules(next, mode_, interface_addrs_, collector_addrs_));
+  } else if (live() && next.capture.observed.empty() &&
+             next.capture.address_poll != old.capture.address_poll) {
     address_timer_.cancel();
     arm_address_timer();
   }
-  if (next->storage.flush_interval != old->storage.flush_interval) {
+  if (next.storage.flush_interval != old.storage.flush_interval) {
     flush_timer_.cancel();
     arm_flush_timer();
   }
-  return ctl::reload_done(*log, origin, applied, restart);
 }
 
 }  // namespace teiten::sensor

@@ -9,8 +9,6 @@
 #include <iostream>
 
 #include "common/base/wall_clock.h"
-#include "common/config/config_hash.h"
-#include "common/process/daemon_start.h"
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
 #include "common/process/privileges.h"
@@ -55,7 +53,10 @@ bool wait_for_outbox(StoreWorker& store, std::chrono::steady_clock::time_point d
 }  // namespace
 
 SensorDaemon::SensorDaemon(SensorOptions options)
-    : options_(std::move(options)),
+    : ConfiguredShell(
+          {"teiten-sensor", "sensor", TEITEN_VERSION, options.config_path, options.check_only},
+          sensor_counters()),
+      options_(std::move(options)),
       mode_(options_.read_files.empty() ? config::SensorMode::live : config::SensorMode::read) {}
 
 SensorDaemon::~SensorDaemon() {
@@ -64,23 +65,15 @@ SensorDaemon::~SensorDaemon() {
   if (store_) store_->stop();
 }
 
-int SensorDaemon::run() {
-  try {
-    config_ = std::make_shared<config::SensorConfig>(
-        config::load_sensor_config(options_.config_path, mode_));
-  } catch (const config::ConfigErrors& e) {
-    print_config_errors(e.errors());
-    return kExitConfig;
-  }
-  if (options_.check_only)
-    return report_check(config_->file, config::check_sensor_environment(*config_, mode_));
-  set_log_level(config_->log.level);
-  return serve_guarded("teiten-sensor", "sensor", notifier_, [this] { return serve(); });
+config::SensorConfig SensorDaemon::load_config() const {
+  return config::load_sensor_config(options_.config_path, mode_);
+}
+
+std::vector<config::ConfigError> SensorDaemon::check_config(const config::SensorConfig& c) const {
+  return config::check_sensor_environment(c, mode_);
 }
 
 int SensorDaemon::serve() {
-  started_at_ = reloaded_at_ = base::unix_now();
-  config_hash_ = config::file_sha256(config_->file);
   open();
   start_io();
   notifier_.ready(status_line());
@@ -130,38 +123,27 @@ void SensorDaemon::open() {
   // --read runs a control socket only when one is configured explicitly.
   if (live() || config.marks.positions.count("control.socket")) {
     register_commands();
-    control_server_ = std::make_unique<ctl::ControlServer>(
-        io_, registry_, ctl::ControlServerOptions{config.control.socket});
-    control_server_->start();
+    start_control(config.control.socket);
     log->info("control_socket path={}", config.control.socket);
   }
 }
 
 void SensorDaemon::start_io() {
-  auto log = logger("sensor");
-  stop_signals_.async_wait([this, log](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    log->info("signal name={} action=stop", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    notifier_.stopping("stopping: flushing and shipping");
-    control_.request_stop();
-  });
+  arm_stop("stopping: flushing and shipping", [this] { control_.request_stop(); });
   arm_hup();
   arm_flush_timer();
   if (live() && config_->capture.observed.empty()) arm_address_timer();
   if (live()) arm_housekeeping_timer();
-  if (auto interval = Notifier::watchdog_interval()) arm_watchdog_timer(*interval);
+  // Pets the watchdog only while the capture loop keeps coming back from
+  // libpcap; a wake-up each check keeps a quiet interface from looking hung.
+  // On a quiet interface the last return is that previous wake-up, a check
+  // period plus scheduling ago, so the limit must exceed the period: with
+  // both at half the interval a healthy sensor now and then missed a pet,
+  // leaving a gap of the whole interval.
+  arm_watchdog({"capture_loop", [this] { return steady_ms() - pipeline_->heartbeat_ms(); }, 0.75,
+                [this] { control_.wake(); }});
   if (shipper_) asio::post(io_, [this] { shipper_->start(); });
   io_thread_ = std::thread([this] { io_.run(); });
-}
-
-void SensorDaemon::arm_hup() {
-  hup_signal_.async_wait([this](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    notifier_.reloading();
-    reload("SIGHUP");
-    notifier_.ready(status_line());
-    arm_hup();
-  });
 }
 
 void SensorDaemon::arm_flush_timer() {
@@ -179,7 +161,7 @@ void SensorDaemon::arm_flush_timer() {
           name(s.state), s.queue_batches, s.queue_rows, age(s.oldest_unacked), age(s.last_ack),
           s.last_error);
     }
-    notifier_.status(status_line());
+    publish();
     arm_flush_timer();
   });
 }
@@ -196,30 +178,6 @@ void SensorDaemon::arm_address_timer() {
       control_.set_rules(build_rules(*config_, mode_, interface_addrs_, collector_addrs_));
     }
     arm_address_timer();
-  });
-}
-
-void SensorDaemon::arm_watchdog_timer(std::chrono::microseconds interval) {
-  // Pets the watchdog only while the capture loop keeps coming back from
-  // libpcap; a wake-up each period keeps a quiet interface from looking hung.
-  // On a quiet interface the last return is that previous wake-up, a period
-  // plus scheduling ago, so the limit must exceed the period: with both at
-  // half the interval a healthy sensor now and then missed a pet, leaving
-  // a gap of the whole interval.
-  watchdog_timer_.expires_after(interval / 2);
-  watchdog_timer_.async_wait([this, interval](const boost::system::error_code& ec) {
-    if (ec) return;
-    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now().time_since_epoch())
-                      .count();
-    auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(interval).count() * 3 / 4;
-    if (now_ms - pipeline_->heartbeat_ms() <= limit)
-      notifier_.watchdog();
-    else
-      logger("sensor")->error("watchdog_withheld capture_loop_silent_ms={}",
-                              now_ms - pipeline_->heartbeat_ms());
-    control_.wake();
-    arm_watchdog_timer(interval);
   });
 }
 
@@ -299,7 +257,7 @@ void SensorDaemon::stop_io() {
   std::promise<void> done;
   asio::post(io_, [this, &done] {
     if (shipper_) shipper_->stop();
-    if (control_server_) control_server_->stop();
+    stop_control();
     done.set_value();
   });
   done.get_future().wait();

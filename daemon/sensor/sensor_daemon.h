@@ -1,9 +1,10 @@
-// SensorDaemon — teiten-sensor's lifecycle. run() loads the configuration
-// (the same loader serves startup, -t and config-reload), opens the capture
-// (the one step needing privileges), drops privileges, opens the database,
-// the shipper and the control socket, reports READY to systemd, then runs
-// the capture loop on the calling thread until SIGTERM/SIGINT, and shuts
-// down flushing and shipping what it can.
+// SensorDaemon — teiten-sensor's lifecycle. The shell (ctl::ConfiguredShell)
+// loads the configuration (the same loader serves startup, -t and
+// config-reload) and runs serve(): open the capture (the one step needing
+// privileges), drop privileges, open the database, the shipper and the
+// control socket, report READY to systemd, then run the capture loop on
+// the calling thread until SIGTERM/SIGINT, and shut down flushing and
+// shipping what it can.
 //
 // Threads: capture (the caller of run()), store (StoreWorker), io (signals,
 // timers, shipper, control socket). They exchange deltas, requests and
@@ -11,8 +12,6 @@
 // the io thread only, once it runs.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
@@ -20,9 +19,7 @@
 #include <vector>
 
 #include "common/config/sensor_config.h"
-#include "common/ctl/command_registry.h"
-#include "common/ctl/control_server.h"
-#include "common/process/notifier.h"
+#include "common/ctl/daemon_shell.h"
 #include "daemon/sensor/capture_control.h"
 #include "daemon/sensor/capture_pipeline.h"
 #include "daemon/sensor/live_capture.h"
@@ -39,64 +36,63 @@ struct SensorOptions {
   int ship_timeout_seconds = 30;
 };
 
-class SensorDaemon {
+/// What `status` reads from the database, on the store thread.
+struct StoredState {
+  store::OutboxState outbox;
+  store::DaySummary today;  ///< committed rows of `day`
+  base::Day day = 0;
+  int64_t database_bytes = 0;
+  std::optional<uint64_t> free_bytes;
+};
+
+class SensorDaemon : public ctl::ConfiguredShell<config::SensorConfig> {
  public:
   explicit SensorDaemon(SensorOptions options);
-  ~SensorDaemon();
-  SensorDaemon(const SensorDaemon&) = delete;
-  SensorDaemon& operator=(const SensorDaemon&) = delete;
-
-  /// Returns the process exit code (common/process/exit_codes.h).
-  int run();
+  ~SensorDaemon() override;
 
  private:
   // sensor_daemon.cpp: lifecycle
-  int serve();
+  config::SensorConfig load_config() const override;
+  std::vector<config::ConfigError> check_config(const config::SensorConfig& c) const override;
+  int serve() override;
   void open();
   void start_io();
   int capture();
   int finish(int code);
   void stop_io();
-  void arm_hup();
   void arm_flush_timer();
   void arm_address_timer();
-  void arm_watchdog_timer(std::chrono::microseconds interval);
   void arm_housekeeping_timer();
   bool live() const { return mode_ == config::SensorMode::live; }
 
-  // sensor_commands.cpp: control commands and reload
+  // sensor_commands.cpp: the sensor's own commands and what a reload changes
   void register_commands();
-  ctl::Reply reload(const std::string& origin);
+  void reloaded(const config::SensorConfig& old, const config::SensorConfig& next) override;
   void command_status(ctl::Respond respond);
   void command_top(const nlohmann::json& args, ctl::Respond respond);
   void command_flush(ctl::Respond respond);
-  ctl::Reply command_config_test();
 
   // sensor_status.cpp: what status, stats and systemd's STATUS= show
   CounterSources counter_sources() const;
-  nlohmann::ordered_json status_json(const store::OutboxState& outbox,
-                                     const store::DaySummary& today_committed, base::Day today,
-                                     int64_t database_bytes) const;
-  nlohmann::ordered_json stats_json() const;
-  std::string status_line() const;
+  std::vector<process::CounterValue> counter_values() const override;
+  nlohmann::ordered_json library_versions() const override;
+  nlohmann::ordered_json status_json(const StoredState& stored) const;
+  nlohmann::ordered_json capture_json(const CounterSources& src,
+                                      const SensorCounters& counters) const;
+  nlohmann::ordered_json storage_status(const StoredState& stored, const CounterSources& src,
+                                        int64_t now) const;
+  nlohmann::ordered_json shipping_json(const StoredState& stored, const CounterSources& src,
+                                       int64_t now) const;
+  std::string status_line() const override;
 
   SensorOptions options_;
   config::SensorMode mode_;
-  std::shared_ptr<const config::SensorConfig> config_;
-  std::string config_hash_;
-  int64_t started_at_ = 0;
-  int64_t reloaded_at_ = 0;
   std::vector<base::Prefix> interface_addrs_;
   std::vector<base::Prefix> collector_addrs_;
 
-  boost::asio::io_context io_;
-  boost::asio::signal_set stop_signals_{io_, SIGINT, SIGTERM};
-  boost::asio::signal_set hup_signal_{io_, SIGHUP};
   boost::asio::steady_timer flush_timer_{io_};
   boost::asio::steady_timer address_timer_{io_};
-  boost::asio::steady_timer watchdog_timer_{io_};
   boost::asio::steady_timer housekeeping_timer_{io_};
-  process::Notifier notifier_;
 
   CaptureControl control_;
   std::unique_ptr<LiveCapture> live_;
@@ -104,8 +100,6 @@ class SensorDaemon {
   std::unique_ptr<Shipper> shipper_;
   std::unique_ptr<tally::PacketCounter> counter_;
   std::unique_ptr<CapturePipeline> pipeline_;
-  ctl::CommandRegistry registry_;
-  std::unique_ptr<ctl::ControlServer> control_server_;
   std::thread io_thread_;
 };
 

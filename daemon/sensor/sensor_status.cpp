@@ -1,8 +1,7 @@
-// SensorDaemon: what `status`, `stats` and systemd's STATUS= line show.
-#include <sys/statvfs.h>
-#include <unistd.h>
-
-#include <filesystem>
+// SensorDaemon: what `status`, `stats`, `metrics` and systemd's STATUS=
+// line show. Counters come from the sensor's counter table; status adds
+// what is not a counter (states, paths, ages, errors) around them.
+#include <pcap/pcap.h>
 
 #include "common/base/wall_clock.h"
 #include "common/ctl/counter_json.h"
@@ -13,22 +12,26 @@
 namespace teiten::sensor {
 namespace {
 
-nlohmann::ordered_json optional_age(const std::optional<int64_t>& t, int64_t now) {
-  if (!t) return nullptr;
-  return now - *t;
-}
-
-std::optional<uint64_t> free_bytes(const std::string& path) {
-  struct statvfs st {};
-  auto dir = std::filesystem::path(path).parent_path();
-  if (::statvfs(dir.empty() ? "." : dir.c_str(), &st) != 0) return std::nullopt;
-  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
-}
+using nlohmann::ordered_json;
 
 std::string prefixes_text(const std::vector<base::Prefix>& v) {
   std::string out;
   for (const auto& p : v) out += (out.empty() ? "" : ", ") + p.to_string();
   return out;
+}
+
+// Accesses add exactly; distinct sources are known for committed rows only.
+ordered_json today_json(const StoredState& stored, const CaptureSnapshot& capture) {
+  uint64_t unflushed[4] = {};
+  if (auto it = capture.unflushed.find(stored.day); it != capture.unflushed.end())
+    for (size_t k = 1; k < 4; ++k) unflushed[k] = it->second.accesses[k];
+  const auto& committed = stored.today;
+  return {{"day", base::format_day(stored.day)},
+          {"accesses", committed.accesses[1] + unflushed[1]},
+          {"sources", committed.rows_by_kind[1]},
+          {"backscatter", committed.accesses[2] + unflushed[2]},
+          {"other", committed.accesses[3] + unflushed[3]},
+          {"note", "sources as of the last flush; accesses include unflushed packets"}};
 }
 
 }  // namespace
@@ -40,26 +43,44 @@ CounterSources SensorDaemon::counter_sources() const {
   s.store = store_->stats();
   if (shipper_) s.shipping = shipper_->status();
   s.now = base::unix_now();
-  s.uptime_seconds = s.now - started_at_;
+  s.uptime_seconds = uptime_seconds();
   return s;
 }
 
-nlohmann::ordered_json SensorDaemon::status_json(const store::OutboxState& outbox,
-                                                 const store::DaySummary& today_committed,
-                                                 base::Day today, int64_t database_bytes) const {
+std::vector<process::CounterValue> SensorDaemon::counter_values() const {
+  return sensor_counter_values(counter_sources()).take();
+}
+
+ordered_json SensorDaemon::library_versions() const {
+  return {{"libpcap", pcap_lib_version()}, {"storage", store::SensorStore::backend_version()}};
+}
+
+ordered_json SensorDaemon::status_json(const StoredState& stored) const {
   const auto& c = *config_;
   auto src = counter_sources();
-  int64_t now = base::unix_now();
-  nlohmann::ordered_json j;
-  j["version"] = TEITEN_VERSION;
-  j["pid"] = ::getpid();
-  j["uptime_seconds"] = src.uptime_seconds;
-  j["config"] = {
-      {"file", c.file}, {"sha256", config_hash_}, {"seconds_since_reload", now - reloaded_at_}};
+  auto counters = sensor_counter_values(src);
+  const auto& table = sensor_counters();
+  auto j = status_header();
   j["sensor"] = {
       {"id", c.sensor.id}, {"timezone", c.sensor.timezone}, {"mode", live() ? "live" : "read"}};
+  j["capture"] = capture_json(src, counters);
+  ordered_json malformed;
+  malformed["total"] = ctl::to_json(table.value(SensorCounter::malformed_total, counters.values()));
+  malformed.update(ctl::family_json(table, counters.values(), "malformed", true));
+  j["malformed"] = malformed;
+  j["ignored"] = ctl::family_json(table, counters.values(), "ignored");
+  j["non_ip"] = ctl::to_json(counters[SensorCounter::non_ip]);
+  j["today"] = today_json(stored, src.capture);
+  j["memory"] = {{"rows", src.capture.rows_in_memory}, {"bytes", src.capture.bytes_in_memory}};
+  j["storage"] = storage_status(stored, src, src.now);
+  j["shipping"] = shipping_json(stored, src, src.now);
+  return j;
+}
 
-  nlohmann::ordered_json cap;
+ordered_json SensorDaemon::capture_json(const CounterSources& src,
+                                        const SensorCounters& counters) const {
+  const auto& c = *config_;
+  ordered_json cap;
   if (src.live) {
     cap["state"] = src.live->up ? "capturing" : "down";
     cap["interface"] = src.live->interface;
@@ -72,72 +93,49 @@ nlohmann::ordered_json SensorDaemon::status_json(const store::OutboxState& outbo
                         ? (live() ? "interface addresses: " + prefixes_text(interface_addrs_)
                                   : std::string("every destination"))
                         : prefixes_text(c.capture.observed);
-  auto counters = sensor_counter_values(src);
-  cap["packets_received"] = ctl::to_json(counters[SensorCounter::packets_received]);
-  cap["kernel_drops"] = ctl::to_json(counters[SensorCounter::kernel_drops]);
-  cap["interface_drops"] = ctl::to_json(counters[SensorCounter::interface_drops]);
+  for (auto id : {SensorCounter::packets_received, SensorCounter::kernel_drops,
+                  SensorCounter::interface_drops})
+    cap[sensor_counters()[id].name] = ctl::to_json(counters[id]);
   if (src.live) {
     cap["reopens"] = src.live->reopens;
     cap["last_error"] = src.live->last_error;
   }
-  j["capture"] = cap;
+  return cap;
+}
 
-  const auto& table = sensor_counters();
-  nlohmann::ordered_json malformed;
-  malformed["total"] = ctl::to_json(table.value(SensorCounter::malformed_total, counters.values()));
-  malformed.update(ctl::family_json(table, counters.values(), "malformed", true));
-  j["malformed"] = malformed;
-  j["ignored"] = ctl::family_json(table, counters.values(), "ignored");
-  j["non_ip"] = ctl::to_json(counters[SensorCounter::non_ip]);
-
-  // Accesses add exactly; distinct sources are known for committed rows only.
-  uint64_t unflushed[4] = {};
-  if (auto it = src.capture.unflushed.find(today); it != src.capture.unflushed.end())
-    for (size_t k = 1; k < 4; ++k) unflushed[k] = it->second.accesses[k];
-  j["today"] = {{"day", base::format_day(today)},
-                {"accesses", today_committed.accesses[1] + unflushed[1]},
-                {"sources", today_committed.rows_by_kind[1]},
-                {"backscatter", today_committed.accesses[2] + unflushed[2]},
-                {"other", today_committed.accesses[3] + unflushed[3]},
-                {"note", "sources as of the last flush; accesses include unflushed packets"}};
-  j["memory"] = {{"rows", src.capture.rows_in_memory}, {"bytes", src.capture.bytes_in_memory}};
-
-  nlohmann::ordered_json storage;
-  storage["path"] = c.storage.path;
-  storage["database_bytes"] = database_bytes;
-  if (auto f = free_bytes(c.storage.path)) storage["free_bytes"] = *f;
+ordered_json SensorDaemon::storage_status(const StoredState& stored, const CounterSources& src,
+                                          int64_t now) const {
+  const auto& c = *config_;
+  auto storage = storage_json(c.storage.path, stored.database_bytes, stored.free_bytes);
   storage["flush_interval_seconds"] =
       std::chrono::duration_cast<std::chrono::seconds>(c.storage.flush_interval).count();
-  storage["last_flush_age_seconds"] = optional_age(src.store.last_flush, now);
+  storage["last_flush_age_seconds"] = age(src.store.last_flush, now);
   storage["last_flush_seconds"] = src.store.last_flush_seconds;
   storage["last_flush_rows"] = src.store.last_flush_rows;
   storage["flush_failures"] = src.store.failures;
   storage["retained_rows"] = src.store.retained_rows;
   storage["last_error"] = src.store.last_error;
-  j["storage"] = storage;
+  return storage;
+}
 
-  nlohmann::ordered_json ship;
+ordered_json SensorDaemon::shipping_json(const StoredState& stored, const CounterSources& src,
+                                         int64_t now) const {
+  ordered_json ship;
   ship["enabled"] = static_cast<bool>(shipper_);
-  ship["queue_batches"] = outbox.batches;
-  ship["queue_rows"] = outbox.rows;
-  ship["oldest_unacked_age_seconds"] = optional_age(outbox.oldest_created, now);
+  ship["queue_batches"] = stored.outbox.batches;
+  ship["queue_rows"] = stored.outbox.rows;
+  ship["oldest_unacked_age_seconds"] = age(stored.outbox.oldest_created, now);
   if (src.shipping) {
     const auto& sh = *src.shipping;
     ship["collector"] = sh.collector;
     ship["state"] = name(sh.state);
-    ship["connected_for_seconds"] = optional_age(sh.connected_since, now);
-    ship["last_ack_age_seconds"] = optional_age(sh.last_ack, now);
+    ship["connected_for_seconds"] = age(sh.connected_since, now);
+    ship["last_ack_age_seconds"] = age(sh.last_ack, now);
     ship["batches_acked"] = sh.batches_acked;
     ship["connects"] = sh.connects;
     ship["last_error"] = sh.last_error;
   }
-  j["shipping"] = ship;
-  return j;
-}
-
-nlohmann::ordered_json SensorDaemon::stats_json() const {
-  auto values = sensor_counter_values(counter_sources());
-  return ctl::stats_arguments(sensor_counters(), values.values());
+  return ship;
 }
 
 std::string SensorDaemon::status_line() const {
