@@ -14,6 +14,7 @@ using Storage = CollectorConfig::Storage;
 using Control = CollectorConfig::Control;
 using Process = CollectorConfig::Process;
 using Log = CollectorConfig::Log;
+using Metrics = CollectorConfig::Metrics;
 
 constexpr auto hot = Reload::hot;
 constexpr auto restart = Reload::restart;
@@ -59,6 +60,7 @@ const std::vector<Section<CollectorConfig>>& sections() {
       map_section("fleet", &CollectorConfig::fleet, fleet_keys),
       map_section("storage", &CollectorConfig::storage, storage_keys),
       map_section("control", &CollectorConfig::control, control_keys),
+      map_section("metrics", &CollectorConfig::metrics, metrics_keys<Metrics>),
       map_section("process", &CollectorConfig::process, process_keys<Process>),
       map_section("log", &CollectorConfig::log, log_keys<Log>),
   };

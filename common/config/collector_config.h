@@ -43,6 +43,11 @@ struct CollectorConfig {
     bool operator==(const Control&) const = default;
   } control;
 
+  struct Metrics {
+    std::string textfile;  ///< Prometheus textfile to rewrite; empty: none
+    bool operator==(const Metrics&) const = default;
+  } metrics;
+
   struct Process {
     std::string user;
     std::string group;

@@ -34,7 +34,7 @@ bool interface_exists(const std::string& name) {
   return found;
 }
 
-// A database or socket file: its directory must exist, or be creatable
+// A database, socket or metrics file: its directory must exist, or be creatable
 // because its parent exists (systemd's StateDirectory/RuntimeDirectory, or
 // the daemon, makes the last level).
 void check_file_location(const SourceMarks& marks, const std::string& key, const std::string& path,
@@ -119,6 +119,8 @@ std::vector<ConfigError> check_sensor_environment(const SensorConfig& c, SensorM
     detail::check_tls_files(
         marks, {"collector", c.collector.ca, c.collector.cert, c.collector.key, c.sensor.id}, out);
   check_file_location(marks, "control.socket", c.control.socket, out);
+  if (!c.metrics.textfile.empty())
+    check_file_location(marks, "metrics.textfile", c.metrics.textfile, out);
   check_process(marks, c.process.user, c.process.group, out);
   check_level(marks, c.log.level, out);
   return in_file_order(std::move(out));
@@ -132,6 +134,8 @@ std::vector<ConfigError> check_collector_environment(const CollectorConfig& c) {
   detail::check_tls_files(marks, {"listen", c.listen.ca, c.listen.cert, c.listen.key, ""}, out);
   check_file_location(marks, "storage.path", c.storage.path, out);
   check_file_location(marks, "control.socket", c.control.socket, out);
+  if (!c.metrics.textfile.empty())
+    check_file_location(marks, "metrics.textfile", c.metrics.textfile, out);
   check_process(marks, c.process.user, c.process.group, out);
   check_level(marks, c.log.level, out);
   return in_file_order(std::move(out));

@@ -223,6 +223,12 @@ inline const Key<Process> process_keys[] = {
     {"group", &Process::group, {Kind::name}, Reload::restart},
 };
 
+// Optional; the next write after a reload goes to the new path.
+template <class Metrics>
+inline const Key<Metrics> metrics_keys[] = {
+    {"textfile", &Metrics::textfile, {Kind::path}, Reload::hot},
+};
+
 template <class Log>
 inline const Key<Log> log_keys[] = {
     {"level", &Log::level, {Kind::level, "info"}, Reload::hot},

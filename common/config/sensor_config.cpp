@@ -15,6 +15,7 @@ using Collector = SensorConfig::Collector;
 using Control = SensorConfig::Control;
 using Process = SensorConfig::Process;
 using Log = SensorConfig::Log;
+using Metrics = SensorConfig::Metrics;
 
 constexpr auto hot = Reload::hot;
 constexpr auto restart = Reload::restart;
@@ -89,6 +90,7 @@ const std::vector<Section<SensorConfig>>& sections() {
       map_section("storage", &SensorConfig::storage, storage_keys),
       map_section("collector", &SensorConfig::collector, collector_keys),
       map_section("control", &SensorConfig::control, control_keys),
+      map_section("metrics", &SensorConfig::metrics, metrics_keys<Metrics>),
       map_section("process", &SensorConfig::process, process_keys<Process>),
       map_section("log", &SensorConfig::log, log_keys<Log>),
   };

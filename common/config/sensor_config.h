@@ -82,6 +82,11 @@ struct SensorConfig {
     bool operator==(const Control&) const = default;
   } control;
 
+  struct Metrics {
+    std::string textfile;  ///< Prometheus textfile to rewrite; empty: none
+    bool operator==(const Metrics&) const = default;
+  } metrics;
+
   struct Process {
     std::string user;  ///< used only when started as root
     std::string group;

@@ -3,9 +3,12 @@
 #include <openssl/crypto.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "common/base/wall_clock.h"
 #include "common/config/config_hash.h"
 #include "common/ctl/counter_json.h"
+#include "common/process/metrics_text.h"
 
 namespace teiten::ctl {
 
@@ -49,6 +52,11 @@ void DaemonShell::register_standard_commands() {
   registry_.add_sync("stats", "every counter with its type and meaning", [this](const json&) {
     return Reply::ok("", stats_arguments(counters_, counter_values()));
   });
+  registry_.add_sync("metrics",
+                     "every counter in the Prometheus text format (what the textfile holds)",
+                     [this](const json&) {
+                       return Reply::ok(process::prometheus_text(counters_, counter_values()));
+                     });
   registry_.add_sync("config-test", "check the configuration file as it is on disk now",
                      [this](const json&) { return config_test(); });
   registry_.add_sync("config-reload",
@@ -139,6 +147,34 @@ void DaemonShell::watchdog_tick(std::chrono::microseconds interval) {
 
 void DaemonShell::publish() {
   notifier_.status(status_line());
+  write_metrics();
+}
+
+void DaemonShell::set_metrics_textfile(const std::string& path) {
+  if (path == metrics_textfile_) return;
+  metrics_textfile_ = path;
+  metrics_error_.clear();
+  if (!path.empty()) process::logger(identity_.logger)->info("metrics_textfile path={}", path);
+}
+
+void DaemonShell::write_metrics() {
+  if (metrics_textfile_.empty()) return;
+  auto log = process::logger(identity_.logger);
+  try {
+    // Like the database's, the file's own directory is made when its parent exists.
+    std::error_code ignored;
+    std::filesystem::create_directory(std::filesystem::path(metrics_textfile_).parent_path(),
+                                      ignored);
+    process::write_file_atomically(metrics_textfile_,
+                                   process::prometheus_text(counters_, counter_values()));
+    if (!metrics_error_.empty())
+      log->info("metrics_textfile_written path={} after=\"{}\"", metrics_textfile_, metrics_error_);
+    metrics_error_.clear();
+  } catch (const std::exception& e) {
+    if (metrics_error_ != e.what())
+      log->warn("metrics_textfile_failed path={} error=\"{}\"", metrics_textfile_, e.what());
+    metrics_error_ = e.what();
+  }
 }
 
 }  // namespace teiten::ctl

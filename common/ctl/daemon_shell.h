@@ -4,8 +4,10 @@
 // the standard control commands (version, stats, config-test,
 // config-reload; list-commands comes with the registry), the status
 // header (version, pid, uptime, configuration file, SHA-256 and age),
-// SIGTERM/SIGINT and SIGHUP, the systemd watchdog timer, the STATUS= line,
-// and the small helpers for ages and free space. A daemon derives from
+// SIGTERM/SIGINT and SIGHUP, the systemd watchdog timer, the periodic
+// report (the STATUS= line and the Prometheus textfile, rewritten
+// atomically; `metrics` shows the same text), and the small helpers for
+// ages and free space. A daemon derives from
 // ConfiguredShell<ItsConfig>, supplies its loader, checks, counters and
 // status line, and registers only its own commands.
 //
@@ -96,8 +98,13 @@ class DaemonShell {
   void arm_hup();
   /// Pets systemd's watchdog while the probe is healthy; nothing without WatchdogSec.
   void arm_watchdog(WatchdogProbe probe);
-  /// The periodic report: systemd's STATUS= line.
+  /// The periodic report: systemd's STATUS= line and the metrics textfile.
   void publish();
+  /// Rewrites the metrics textfile, when one is configured; a failure is
+  /// logged (once until it changes), never thrown.
+  void write_metrics();
+  /// Where write_metrics() writes; empty: nowhere.
+  void set_metrics_textfile(const std::string& path);
 
   boost::asio::io_context io_;
   process::Notifier notifier_;
@@ -117,6 +124,8 @@ class DaemonShell {
   boost::asio::signal_set hup_signal_{io_, SIGHUP};
   boost::asio::steady_timer watchdog_timer_{io_};
   std::optional<WatchdogProbe> probe_;
+  std::string metrics_textfile_;
+  std::string metrics_error_;  // the last write's failure, logged once
   std::unique_ptr<ControlServer> control_server_;
 };
 
@@ -141,6 +150,8 @@ class ConfiguredShell : public DaemonShell {
   virtual int serve() = 0;
   /// After a reload made `next` the running configuration in place of `old`.
   virtual void reloaded(const Config& old, const Config& next) = 0;
+  /// Serving starts with the loaded config_: uptime, config header, metrics file.
+  void begin();
 
   Reply config_test() override;
   Reply reload(const std::string& origin) override;
@@ -159,9 +170,15 @@ int ConfiguredShell<Config>::run() {
   if (identity().check_only) return process::report_check(config_->file, check_config(*config_));
   process::set_log_level(config_->log.level);
   return process::serve_guarded(identity().program, identity().logger, notifier_, [this] {
-    started(config_->file);
+    begin();
     return serve();
   });
+}
+
+template <class Config>
+void ConfiguredShell<Config>::begin() {
+  started(config_->file);
+  set_metrics_textfile(config_->metrics.textfile);
 }
 
 template <class Config>
@@ -197,6 +214,7 @@ Reply ConfiguredShell<Config>::reload(const std::string& origin) {
   config_ = std::make_shared<const Config>(with_hot_keys(*old, fresh));
   config_loaded(config_->file);
   process::set_log_level(config_->log.level);
+  set_metrics_textfile(config_->metrics.textfile);
   reloaded(*old, *config_);
   return reload_done(*log, origin, applied, restart);
 }

@@ -69,6 +69,7 @@ int CollectorDaemon::serve() {
   io_.run();
   // Commits already queued finish before the database closes.
   store_.worker.stop();
+  write_metrics();
   log->info("stop batches={} rows={}", server_->stats().number(CollectorCounter::batches_applied),
             server_->stats().number(CollectorCounter::rows_applied));
   return kExitOk;

@@ -232,6 +232,7 @@ int SensorDaemon::finish(int code) {
   auto stats = store_->stats();
   if (stats.retained_rows > 0 || !stats.last_error.empty()) {
     stop_io();
+    write_metrics();
     log->critical("stop_with_unstored_rows rows={} error=\"{}\"", stats.retained_rows,
                   stats.last_error);
     return kExitFailure;
@@ -247,6 +248,7 @@ int SensorDaemon::finish(int code) {
     }
   }
   stop_io();
+  write_metrics();  // the final counts (with --read, the only ones)
   log->info("stop flushes={} last_flush_rows={} peak_rows_in_memory={}", stats.flushes,
             stats.last_flush_rows, pipeline_->peak_rows_in_memory());
   return code;

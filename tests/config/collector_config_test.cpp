@@ -163,6 +163,7 @@ sensor: {id: s01}
                "11:19: fleet.timezone: unknown time zone 'Mars/Olympus'",
                "12:17: storage.path: expected a path, found an empty string",
                "13:1: sensor: unknown section (allowed: listen, sensors, fleet, storage, control, "
+               "metrics, "
                "process, log); did you mean 'sensors'?"});
 }
 

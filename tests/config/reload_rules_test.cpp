@@ -39,6 +39,7 @@ collector:
   backoff_max: 5m
   ack_timeout: 60s
 control: {socket: a.sock}
+metrics: {textfile: a.prom}
 process: {user: a, group: a}
 log: {level: info}
 )";
@@ -67,6 +68,7 @@ collector:
   backoff_max: 6m
   ack_timeout: 61s
 control: {socket: b.sock}
+metrics: {textfile: b.prom}
 process: {user: b, group: b}
 log: {level: debug}
 )";
@@ -85,6 +87,7 @@ sensors: [s01]
 fleet: {timezone: UTC}
 storage: {path: a.db}
 control: {socket: a.sock}
+metrics: {textfile: a.prom}
 process: {user: a, group: a}
 log: {level: info}
 )";
@@ -103,6 +106,7 @@ sensors: [s01, s02]
 fleet: {timezone: Asia/Tokyo}
 storage: {path: b.db}
 control: {socket: b.sock}
+metrics: {textfile: b.prom}
 process: {user: b, group: b}
 log: {level: debug}
 )";

@@ -11,7 +11,8 @@ using Errors = std::vector<std::string>;
 
 namespace {
 
-const char* const sections_text = "sensor, capture, storage, collector, control, process, log";
+const char* const sections_text =
+    "sensor, capture, storage, collector, control, metrics, process, log";
 
 }  // namespace
 

@@ -40,8 +40,9 @@ class TestDaemon : public ctl::ConfiguredShell<config::CollectorConfig> {
 
   void start() {
     config_ = std::make_shared<const config::CollectorConfig>(load_config());
-    started(config_->file);
+    begin();
   }
+  using DaemonShell::write_metrics;
   std::vector<Reply> command(const std::string& name) {
     std::vector<Reply> replies;
     registry_.dispatch(name, json::object(), [&](Reply r) { replies.push_back(std::move(r)); });
@@ -88,7 +89,8 @@ TEST_CASE("every daemon gets version, stats, config-test and config-reload from 
   daemon.start();
   auto list = daemon.command("list-commands");
   REQUIRE(list.size() == 1);
-  CHECK(list[0].text == "5 commands: config-reload, config-test, list-commands, stats, version");
+  CHECK(list[0].text ==
+        "6 commands: config-reload, config-test, list-commands, metrics, stats, version");
 
   auto version = daemon.command("version")[0];
   CHECK(version.text == "teiten-test 9.9.9");
@@ -101,6 +103,34 @@ TEST_CASE("every daemon gets version, stats, config-test and config-reload from 
       {"name": "uptime_seconds", "type": "gauge", "value": 3, "help": "seconds up"},
       {"name": "things", "type": "counter", "value": 42, "help": "things"}]})"));
   CHECK(daemon.command("config-test")[0].result == Result::ok);
+
+  auto metrics = daemon.command("metrics")[0];
+  CHECK(metrics.text ==
+        "# HELP teiten_test_uptime_seconds seconds up\n"
+        "# TYPE teiten_test_uptime_seconds gauge\n"
+        "teiten_test_uptime_seconds 3\n"
+        "# HELP teiten_test_things_total things\n"
+        "# TYPE teiten_test_things_total counter\n"
+        "teiten_test_things_total 42\n");
+  CHECK(metrics.arguments.empty());
+}
+
+TEST_CASE("the metrics textfile holds what `metrics` shows and follows a reload", "[ctl]") {
+  teiten::test::TempDir dir;
+  auto path =
+      dir.write("collector.yaml", std::string(base_config) + "metrics: {textfile: a.prom}\n");
+  TestDaemon daemon(path);
+  daemon.start();
+  daemon.write_metrics();
+  auto read = [](const std::string& file) {
+    std::ifstream in(file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  CHECK(read(dir / "a.prom") == daemon.command("metrics")[0].text);
+  write(path, std::string(base_config) + "metrics: {textfile: sub/b.prom}\n");
+  CHECK(daemon.command("config-reload")[0].arguments["applied"] == json{"metrics.textfile"});
+  daemon.write_metrics();  // the file's own directory is made, like the database's
+  CHECK(read(dir / "sub/b.prom") == daemon.command("metrics")[0].text);
 }
 
 TEST_CASE("the status header names the version, pid, uptime and running configuration", "[ctl]") {

@@ -41,12 +41,17 @@ def require_fault_hook(test, name, variable):
 
 def run_tests(require_root=False, require=()):
     """Runs the calling module's unittest cases; exits 77 (ctest skip) when
-    a requirement is missing, so a skipped test never passes silently."""
+    a requirement is missing and not root, so a skipped test never passes
+    silently; as root (CI) a missing tool fails."""
     if require_root and os.geteuid() != 0:
         print("skipped: needs root (network namespaces)")
         sys.exit(SKIP)
     for tool in require:
         if shutil.which(tool) is None:
+            # As root (CI) every tool is installed by scripts/setup: missing is a failure.
+            if os.geteuid() == 0:
+                print(f"FAILED: {tool} not installed (scripts/setup installs it)")
+                sys.exit(1)
             print(f"skipped: {tool} not installed")
             sys.exit(SKIP)
     prog = unittest.main(module="__main__", exit=False, verbosity=2)

@@ -91,8 +91,8 @@ class OperationsTest(unittest.TestCase):
             self.send(ns)
             code, reply = self.ctl_json("list-commands")
             names = {c["name"] for c in reply["arguments"]["commands"]}
-            self.assertLessEqual({"list-commands", "version", "status", "stats", "top", "flush",
-                                  "config-test", "config-reload"}, names)
+            self.assertLessEqual({"list-commands", "version", "status", "stats", "metrics", "top",
+                                  "flush", "config-test", "config-reload"}, names)
             self.assertEqual(self.ctl_json("version")[1]["arguments"]["version"], "0.1.0")
             code, flush = self.ctl_json("flush")
             self.assertEqual(code, 0, flush)
@@ -125,6 +125,12 @@ class OperationsTest(unittest.TestCase):
             self.assertLessEqual(len(top["arguments"]["by_accesses"]), 3)
             self.assertTrue(top["arguments"]["by_sources"])
             self.assertEqual(self.ctl_json("config-test")[0], 0)
+            metrics = self.teitenctl("metrics")
+            self.assertEqual(metrics.returncode, 0, metrics.stderr)
+            self.assertIn("\nteiten_sensor_kernel_drops_total 0\n", metrics.stdout)
+            check = subprocess.run(["promtool", "check", "metrics"], input=metrics.stdout,
+                                   capture_output=True, text=True, timeout=60)
+            self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
             readable = self.teitenctl("status")
             self.assertEqual(readable.returncode, 0)
             self.assertIn("kernel_drops", readable.stdout)
@@ -274,4 +280,4 @@ class OperationsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    harness.run_tests(require_root=True, require=("tcpreplay", "ip"))
+    harness.run_tests(require_root=True, require=("tcpreplay", "ip", "promtool"))
