@@ -5,7 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/base/wall_clock.h"
-#include "common/packet/access.h"
+#include "common/packet/port_label.h"
 #include "daemon/sensor/counting_rules.h"
 #include "daemon/sensor/interface_addresses.h"
 #include "daemon/sensor/sensor_daemon.h"
@@ -14,15 +14,6 @@ namespace teiten::sensor {
 namespace asio = boost::asio;
 using ctl::Reply;
 using nlohmann::json;
-
-namespace {
-
-std::string port_label(packet::Proto proto, uint16_t port) {
-  if (proto == packet::Proto::icmp && port == 8) return "Ping (ICMP)";
-  return std::to_string(port) + "/" + std::string(packet::name(proto));
-}
-
-}  // namespace
 
 void SensorDaemon::register_commands() {
   registry_.add("status", "capture, drops, today's counts, storage and shipping at a glance",
@@ -90,7 +81,7 @@ void SensorDaemon::command_top(const json& args, ctl::Respond respond) {
           int rank = 0;
           for (const auto& p : v)
             rows.push_back({{"rank", ++rank},
-                            {"port_type", port_label(p.proto, p.port)},
+                            {"port_type", packet::port_label(p.proto, p.port)},
                             {"accesses", p.accesses},
                             {"sources", p.sources}});
           return rows;
