@@ -8,9 +8,8 @@
 namespace teiten::store {
 
 CollectorStore::CollectorStore(const std::string& path, const std::string& fleet_zone)
-    : lock_(path), db_(std::make_unique<Database>(path)) {
+    : lock_(path), db_(open_store_database(path, collector_schema())) {
   db_->exec("PRAGMA cache_size=-65536");
-  migrate(*db_, collector_migrations(), "collector database");
   Transaction tx(*db_);
   auto st = db_->prepare("SELECT value FROM meta WHERE key = 'timezone'");
   if (st.step()) {

@@ -112,7 +112,9 @@ int Statement::column_count() const {
   return sqlite3_column_count(stmt_);
 }
 
-Database::Database(const std::string& path, bool read_only) : path_(path) {
+Database::Database(const std::string& path, bool read_only,
+                   const std::function<void(Database&)>& vet)
+    : path_(path) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
@@ -123,8 +125,18 @@ Database::Database(const std::string& path, bool read_only) : path_(path) {
     db_ = nullptr;
     throw StoreError(what, code);
   }
+  try {
+    configure(read_only, vet);
+  } catch (...) {
+    sqlite3_close_v2(std::exchange(db_, nullptr));
+    throw;
+  }
+}
+
+void Database::configure(bool read_only, const std::function<void(Database&)>& vet) {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
+  if (vet) vet(*this);
   if (!read_only) {
     // WAL lets operators read with the sqlite3 shell while the daemon writes;
     // FULL makes a commit durable before anything is acknowledged.
@@ -174,6 +186,14 @@ int Database::user_version() {
 
 void Database::set_user_version(int v) {
   exec("PRAGMA user_version=" + std::to_string(v));
+}
+
+int32_t Database::application_id() {
+  return static_cast<int32_t>(query_int("PRAGMA application_id").value_or(0));
+}
+
+void Database::set_application_id(int32_t id) {
+  exec("PRAGMA application_id=" + std::to_string(id));
 }
 
 int64_t Database::size_bytes() {

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,8 +52,11 @@ class Statement {
 class Database {
  public:
   Database() = default;
-  /// Opens (creating unless read_only) with WAL, FULL sync and a busy timeout.
-  Database(const std::string& path, bool read_only = false);
+  /// Opens (creating unless read_only). `vet` runs on the new connection
+  /// before anything could write the file; what it throws leaves the file
+  /// as it was. A writable open then sets WAL and FULL sync.
+  Database(const std::string& path, bool read_only = false,
+           const std::function<void(Database&)>& vet = {});
   Database(Database&& o) noexcept;
   Database& operator=(Database&& o) noexcept;
   Database(const Database&) = delete;
@@ -65,6 +69,9 @@ class Database {
   std::optional<int64_t> query_int(std::string_view sql);
   int user_version();
   void set_user_version(int v);
+  /// PRAGMA application_id: which program's file this is (0: none said).
+  int32_t application_id();
+  void set_application_id(int32_t id);
   /// Size of the main database file as SQLite sees it (pages x page size).
   int64_t size_bytes();
   /// "SQLite 3.40.1": the library this program runs with. Thread-safe.
@@ -73,6 +80,8 @@ class Database {
   sqlite3* handle() { return db_; }
 
  private:
+  void configure(bool read_only, const std::function<void(Database&)>& vet);
+
   sqlite3* db_ = nullptr;
   std::string path_;
 };

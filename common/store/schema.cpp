@@ -1,5 +1,8 @@
 #include "common/store/schema.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace teiten::store {
 
 std::string key_columns_sql(const std::string& k) {
@@ -132,29 +135,91 @@ std::vector<std::string> make_collector_migrations() {
   return {v1};
 }
 
+std::string hex32(int32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", static_cast<uint32_t>(v));
+  return buf;
+}
+
+std::vector<std::string> table_names(Database& db) {
+  std::vector<std::string> out;
+  auto st = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
+  while (st.step()) out.push_back(st.column_text(0));
+  return out;
+}
+
+bool holds(const std::vector<std::string>& tables, const std::string& name) {
+  return std::find(tables.begin(), tables.end(), name) != tables.end();
+}
+
+// user_version is any 32-bit integer; only 0..known index the migrations.
+void check_version(Database& db, const Schema& schema, int version) {
+  int known = static_cast<int>(schema.migrations.size());
+  if (version >= 0 && version <= known) return;
+  throw StoreError(schema.what + " " + db.path() + " has schema version " +
+                       std::to_string(version) + "; this program knows 0.." +
+                       std::to_string(known) +
+                       (version > known ? " (made by a newer teiten?)" : " (teiten never writes one below 0)"),
+                   0);
+}
+
 }  // namespace
 
-const std::vector<std::string>& sensor_migrations() {
-  static const auto m = make_sensor_migrations();
-  return m;
+// Application ids spell "TTNS" and "TTNC" in ASCII.
+const Schema& sensor_schema() {
+  static const Schema s{"sensor database", 0x54544E53, "outbox", make_sensor_migrations()};
+  return s;
 }
 
-const std::vector<std::string>& collector_migrations() {
-  static const auto m = make_collector_migrations();
-  return m;
+const Schema& collector_schema() {
+  static const Schema s{"collector database", 0x54544E43, "sensor_databases",
+                        make_collector_migrations()};
+  return s;
 }
 
-void migrate(Database& db, const std::vector<std::string>& migrations, const std::string& what) {
+void vet(Database& db, const Schema& schema) {
+  const int32_t id = db.application_id();
+  if (id == schema.application_id) return check_version(db, schema, db.user_version());
+  for (const Schema* other : {&sensor_schema(), &collector_schema()})
+    if (id == other->application_id)
+      throw StoreError(db.path() + " is a teiten " + other->what + ", not a " + schema.what, 0);
+  if (id != 0)
+    throw StoreError(db.path() + " belongs to another program (SQLite application id " + hex32(id) +
+                         "; a teiten " + schema.what + " has " + hex32(schema.application_id) +
+                         ")",
+                     0);
+  // No id: a new file, or a teiten database made before ids were set.
+  auto tables = table_names(db);
+  if (tables.empty()) return check_version(db, schema, db.user_version());
+  for (const Schema* kind : {&sensor_schema(), &collector_schema()}) {
+    if (!holds(tables, "meta") || !holds(tables, kind->own_table)) continue;
+    if (kind != &schema)
+      throw StoreError(db.path() + " is a teiten " + kind->what + ", not a " + schema.what, 0);
+    return check_version(db, schema, db.user_version());
+  }
+  std::string list;
+  for (size_t i = 0; i < tables.size() && i < 5; ++i) list += (i ? ", " : "") + tables[i];
+  if (tables.size() > 5) list += ", ...";
+  throw StoreError(db.path() + " is not a teiten " + schema.what + " (it holds tables " + list +
+                       " and no teiten application id); name a new file in storage.path",
+                   0);
+}
+
+void migrate(Database& db, const Schema& schema) {
   Transaction tx(db);
   int have = db.user_version();
-  int want = static_cast<int>(migrations.size());
-  if (have > want)
-    throw StoreError(what + " " + db.path() + " has schema version " + std::to_string(have) +
-                         ", newer than this program's " + std::to_string(want),
-                     0);
-  for (int v = have; v < want; ++v) db.exec(migrations[static_cast<size_t>(v)]);
+  check_version(db, schema, have);
+  int want = static_cast<int>(schema.migrations.size());
+  for (int v = have; v < want; ++v) db.exec(schema.migrations[static_cast<size_t>(v)]);
   if (have != want) db.set_user_version(want);
+  if (db.application_id() != schema.application_id) db.set_application_id(schema.application_id);
   tx.commit();
+}
+
+std::unique_ptr<Database> open_store_database(const std::string& path, const Schema& schema) {
+  auto db = std::make_unique<Database>(path, false, [&](Database& d) { vet(d, schema); });
+  migrate(*db, schema);
+  return db;
 }
 
 }  // namespace teiten::store

@@ -32,11 +32,7 @@ class SqliteReportSource final : public ReportSource {
       if (!objects.count(needed))
         throw StoreError(path + " is not a teiten database (it has no " + needed + ")", 0);
     collector_ = objects.count("sensors") > 0;
-    const auto& known = collector_ ? collector_migrations() : sensor_migrations();
-    if (db_.user_version() > static_cast<int>(known.size()))
-      throw StoreError(path + " has schema version " + std::to_string(db_.user_version()) +
-                           ", newer than this program's " + std::to_string(known.size()),
-                       0);
+    vet(db_, collector_ ? collector_schema() : sensor_schema());
     if (collector_) {
       auto names = db_.prepare("SELECT id, name FROM sensors ORDER BY name");
       while (names.step()) {

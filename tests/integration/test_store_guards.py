@@ -1,0 +1,166 @@
+"""What the daemons do with a database, a directory, a capture or a config
+file that is not what they expect (issue 12: a careless operator's day).
+Each case failed before its fix: a crash or adoption of someone else's
+database, a directory promised but not made, a read-only file found only
+at the end, times after 2038 read as 1901, a FIFO that hung -t."""
+import contextlib
+import datetime
+import hashlib
+import os
+import sqlite3
+import stat
+import struct
+import subprocess
+import threading
+import unittest
+
+import harness
+from harness import TempDir, binary, query, run, write_sensor_config
+
+SCAN = os.path.join(harness.DATA, "ndpi-nmap-syn-scan-1000ports.pcap")
+SCHEMA_VERSION = 1  # the newest schema version teiten knows (common/store/schema.cpp)
+SENSOR_APPLICATION_ID = 0x54544E53  # "TTNS" (README.md, "The database")
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def set_pragma(db, pragma, value):
+    with contextlib.closing(sqlite3.connect(db)) as c:
+        c.execute(f"PRAGMA {pragma} = {value}")
+        c.commit()
+
+
+def pragma(db, name):
+    return query(db, f"PRAGMA {name}")[0][0]
+
+
+def syn_frame(src, dst, dport):
+    """Ethernet + IPv4 + TCP SYN, checksums included."""
+    def checksum(data):
+        if len(data) % 2:
+            data += b"\0"
+        s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+        while s >> 16:
+            s = (s & 0xFFFF) + (s >> 16)
+        return ~s & 0xFFFF
+    tcp = struct.pack("!HHIIBBHHH", 40000, dport, 1, 0, 5 << 4, 0x02, 1024, 0, 0)
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0, src, dst)
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    return b"\x02\0\0\0\0\x01" + b"\x02\0\0\0\0\x02" + b"\x08\x00" + ip + tcp
+
+
+def write_pcap(path, packets):
+    """A classic pcap (microseconds, Ethernet) of (seconds, frame) pairs;
+    seconds are the file format's unsigned 32-bit field."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for seconds, frame in packets:
+            f.write(struct.pack("<IIII", seconds, 0, len(frame), len(frame)) + frame)
+
+
+class SensorDatabaseTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+        self.sensor = binary("teiten-sensor")
+        self.config = write_sensor_config(self.tmp.file("sensor.yaml"), db="sensor.db")
+        self.db = self.tmp.file("sensor.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def replay(self, config=None, capture=SCAN):
+        return run([self.sensor, "-c", config or self.config, "--read", capture])
+
+    def made_database(self):
+        r = self.replay()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return self.db
+
+    def assert_refused_untouched(self, db, expect_in_stderr):
+        before = digest(db)
+        r = self.replay()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(expect_in_stderr, r.stderr)
+        self.assertNotIn("read_start", r.stderr, "refused only after reading the input")
+        self.assertEqual(digest(db), before, "the refused database file was changed")
+        return r
+
+    def test_schema_version_outside_known_range_is_refused_and_file_untouched(self):
+        # Before: -2147483648 crashed the sensor (out-of-bounds read), -2 and
+        # -1000 threw from std::string, bad_alloc.
+        db = self.made_database()
+        for version in (-2147483648, -2, -1000, -1, SCHEMA_VERSION + 1, 2147483647):
+            with self.subTest(version=version):
+                set_pragma(db, "user_version", version)
+                r = self.assert_refused_untouched(db, f"schema version {version}")
+                self.assertIn(f"0..{SCHEMA_VERSION}", r.stderr)
+
+    def test_a_foreign_database_is_refused_and_left_alone(self):
+        # Before: it was adopted, teiten's tables added beside the table x.
+        with contextlib.closing(sqlite3.connect(self.db)) as c:
+            c.execute("CREATE TABLE x(a)")
+            c.execute("INSERT INTO x VALUES (1)")
+            c.commit()
+        self.assert_refused_untouched(self.db, "not a teiten")
+        self.assertEqual(query(self.db, "SELECT name FROM sqlite_master"), [("x",)])
+
+    def test_another_applications_id_is_refused(self):
+        with contextlib.closing(sqlite3.connect(self.db)) as c:
+            c.execute("PRAGMA application_id = 1095909698")  # someone else's, empty database
+            c.commit()
+        self.assert_refused_untouched(self.db, "application id")
+
+    def test_teiten_databases_carry_the_application_id_and_older_ones_get_it(self):
+        db = self.made_database()
+        self.assertEqual(pragma(db, "application_id"), SENSOR_APPLICATION_ID)
+        # A database made before application ids existed: teiten's tables,
+        # schema version 1, id 0. It is recognised and stamped.
+        set_pragma(db, "application_id", 0)
+        rows = query(db, "SELECT count(*) FROM rollup")
+        r = self.replay()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(pragma(db, "application_id"), SENSOR_APPLICATION_ID)
+        self.assertEqual(query(db, "SELECT count(*) FROM rollup"), rows)
+
+class CollectorDatabaseTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+        self.pki = harness.make_certs(self.tmp.file("pki"), "s01")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def config(self, db):
+        return harness.write_collector_config(self.tmp.file("c.yaml"), harness.free_port(),
+                                              self.pki, ["s01"], db=db)
+
+    def test_the_collector_stamps_its_application_id(self):
+        db = self.tmp.file("c.db")
+        daemon = harness.start_collector(self.config(db), self.tmp.file("c.log"))
+        self.assertEqual(daemon.stop(), 0, daemon.log_text())
+        self.assertNotIn(pragma(db, "application_id"), (0, SENSOR_APPLICATION_ID))
+
+    def test_the_collector_refuses_a_foreign_database_and_a_sensor_database(self):
+        foreign = self.tmp.file("foreign.db")
+        with contextlib.closing(sqlite3.connect(foreign)) as c:
+            c.execute("CREATE TABLE x(a)")
+            c.commit()
+        sensor_db = self.tmp.file("sensor.db")
+        config = write_sensor_config(self.tmp.file("s.yaml"), db=sensor_db)
+        self.assertEqual(run([binary("teiten-sensor"), "-c", config, "--read", SCAN]).returncode, 0)
+        for db, reason in ((foreign, "not a teiten"), (sensor_db, "sensor database")):
+            with self.subTest(db=db):
+                before = digest(db)
+                r = run([binary("teiten-collector"), "-c", self.config(db)], timeout=60)
+                self.assertEqual(r.returncode, 1, r.stderr)
+                self.assertIn(reason, r.stderr)
+                self.assertEqual(digest(db), before)
+
+
+if __name__ == "__main__":
+    harness.run_tests(require=("tshark", "chattr"))
