@@ -8,7 +8,7 @@
 namespace teiten::store {
 
 CollectorStore::CollectorStore(const std::string& path, const std::string& fleet_zone)
-    : lock_(path), db_(open_store_database(path, collector_schema())) {
+    : lock_(with_directory(path)), db_(open_store_database(path, collector_schema())) {
   db_->exec("PRAGMA cache_size=-65536");
   Transaction tx(*db_);
   auto st = db_->prepare("SELECT value FROM meta WHERE key = 'timezone'");

@@ -44,7 +44,7 @@ std::string random_database_id() {
 
 SensorStore::SensorStore(const std::string& path, const std::string& sensor_id,
                          const std::string& zone)
-    : lock_(path), db_(open_store_database(path, sensor_schema())) {
+    : lock_(with_directory(path)), db_(open_store_database(path, sensor_schema())) {
   // A big page cache keeps large flushes from re-reading the B-tree.
   db_->exec("PRAGMA cache_size=-16384");
 

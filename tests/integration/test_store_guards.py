@@ -127,6 +127,17 @@ class SensorDatabaseTest(unittest.TestCase):
         self.assertEqual(pragma(db, "application_id"), SENSOR_APPLICATION_ID)
         self.assertEqual(query(db, "SELECT count(*) FROM rollup"), rows)
 
+    def test_the_database_directory_is_created_mode_0750(self):
+        # Before: -t said OK but the run failed: cannot create lock file.
+        config = write_sensor_config(self.tmp.file("d.yaml"), db=self.tmp.file("state/s.db"))
+        check = run([self.sensor, "-c", config, "-t", "--read", SCAN])
+        self.assertEqual(check.returncode, 0, check.stderr)
+        r = self.replay(config)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        st = os.stat(self.tmp.file("state"))
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o750)
+        self.assertGreater(query(self.tmp.file("state/s.db"), "SELECT count(*) FROM rollup")[0][0], 0)
+
 class CollectorDatabaseTest(unittest.TestCase):
     def setUp(self):
         self.tmp = TempDir()
@@ -139,10 +150,11 @@ class CollectorDatabaseTest(unittest.TestCase):
         return harness.write_collector_config(self.tmp.file("c.yaml"), harness.free_port(),
                                               self.pki, ["s01"], db=db)
 
-    def test_the_collector_stamps_its_application_id(self):
-        db = self.tmp.file("c.db")
+    def test_the_collector_creates_its_database_directory_and_stamps_its_id(self):
+        db = self.tmp.file("state/c.db")
         daemon = harness.start_collector(self.config(db), self.tmp.file("c.log"))
         self.assertEqual(daemon.stop(), 0, daemon.log_text())
+        self.assertEqual(stat.S_IMODE(os.stat(self.tmp.file("state")).st_mode), 0o750)
         self.assertNotIn(pragma(db, "application_id"), (0, SENSOR_APPLICATION_ID))
 
     def test_the_collector_refuses_a_foreign_database_and_a_sensor_database(self):
