@@ -1,5 +1,10 @@
 #include "common/store/database.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace teiten::store {
@@ -138,12 +143,30 @@ void Database::configure(bool read_only, const std::function<void(Database&)>& v
   sqlite3_busy_timeout(db_, 5000);
   if (vet) vet(*this);
   if (!read_only) {
+    require_writable();
     // WAL lets operators read with the sqlite3 shell while the daemon writes;
     // FULL makes a commit durable before anything is acknowledged.
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL");
   }
   exec("PRAGMA foreign_keys=ON");
+}
+
+// SQLite opens a file it may not write read-only without a word and fails
+// only at the first write: for a sensor, after a whole input was counted.
+// access() names the reason (EACCES for mode 0444, EPERM for chattr +i,
+// EROFS), for root too; the directory must take the -wal and -shm files.
+void Database::require_writable() {
+  auto refuse = [this](const std::string& what, const std::string& reason) {
+    throw StoreError("database " + path_ + " cannot be written: " + what + reason, SQLITE_READONLY);
+  };
+  if (::access(path_.c_str(), W_OK) != 0 && errno != ENOENT) refuse("", std::strerror(errno));
+  auto dir = std::filesystem::path(path_).parent_path();
+  if (dir.empty()) dir = ".";
+  if (::access(dir.c_str(), W_OK) != 0)
+    refuse("its directory " + dir.string() + " (SQLite keeps its -wal and -shm files there): ",
+           std::strerror(errno));
+  if (sqlite3_db_readonly(db_, "main") == 1) refuse("", "SQLite opened it read-only");
 }
 
 Database::Database(Database&& o) noexcept

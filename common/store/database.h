@@ -54,7 +54,8 @@ class Database {
   Database() = default;
   /// Opens (creating unless read_only). `vet` runs on the new connection
   /// before anything could write the file; what it throws leaves the file
-  /// as it was. A writable open then sets WAL and FULL sync.
+  /// as it was. A writable open then refuses a file it cannot write (found
+  /// now, not at the first commit) and sets WAL and FULL sync.
   Database(const std::string& path, bool read_only = false,
            const std::function<void(Database&)>& vet = {});
   Database(Database&& o) noexcept;
@@ -81,6 +82,7 @@ class Database {
 
  private:
   void configure(bool read_only, const std::function<void(Database&)>& vet);
+  void require_writable();
 
   sqlite3* db_ = nullptr;
   std::string path_;

@@ -138,6 +138,23 @@ class SensorDatabaseTest(unittest.TestCase):
         self.assertEqual(stat.S_IMODE(st.st_mode), 0o750)
         self.assertGreater(query(self.tmp.file("state/s.db"), "SELECT count(*) FROM rollup")[0][0], 0)
 
+    def test_a_read_only_database_is_refused_at_start_up(self):
+        # Before: the whole input was read, then the first flush failed.
+        db = self.made_database()
+        before = digest(db)
+        if os.geteuid() == 0:
+            # Root writes through mode 0444; the immutable flag stops it.
+            subprocess.run(["chattr", "+i", db], check=True)
+            self.addCleanup(subprocess.run, ["chattr", "-i", db])
+        else:
+            os.chmod(db, 0o444)
+        r = self.replay()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("cannot be written", r.stderr)
+        self.assertNotIn("read_start", r.stderr)
+        self.assertEqual(digest(db), before)
+
+
 class CollectorDatabaseTest(unittest.TestCase):
     def setUp(self):
         self.tmp = TempDir()
