@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <map>
@@ -51,8 +52,13 @@ class CapturePipeline {
   }
   /// Whole seconds of a capture time. Files can hold a microsecond field of
   /// a million or more, which libpcap passes on; it carries into the seconds.
+  /// A pcap file's seconds are unsigned 32 bits, but libpcap reads them
+  /// signed: 2038-01-19 and later arrive negative and are taken back, so
+  /// times up to 2106 count. No capture holds times before 1970.
   static int64_t seconds_of(const timeval& ts) {
     int64_t sec = ts.tv_sec;
+    if (sec < 0 && sec >= INT32_MIN) [[unlikely]]
+      sec += int64_t{1} << 32;
     if (ts.tv_usec >= 1'000'000) [[unlikely]]
       sec += ts.tv_usec / 1'000'000;
     return sec;

@@ -155,6 +155,39 @@ class SensorDatabaseTest(unittest.TestCase):
         self.assertEqual(digest(db), before)
 
 
+class CaptureTimeTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_pcap_times_after_2038_count_until_2106(self):
+        # Before: libpcap's signed seconds made these 1901-12-13, malformed.
+        times = [0x7FFFFFFF, 0x80000000, 0x80000001, 0xC0000000, 0xFFFFFFFF]
+        capture = self.tmp.file("late.pcap")
+        dst = bytes([192, 0, 2, 1])
+        write_pcap(capture, [(t, syn_frame(bytes([198, 51, 100, i + 1]), dst, 22 + i))
+                             for i, t in enumerate(times)])
+        # tshark (wiretap reads the field unsigned) is the independent oracle.
+        epoch = run(["tshark", "-r", capture, "-T", "fields", "-e", "frame.time_epoch"])
+        self.assertEqual(epoch.returncode, 0, epoch.stderr)
+        self.assertEqual([int(float(x)) for x in epoch.stdout.split()], times)
+
+        config = write_sensor_config(self.tmp.file("s.yaml"), db="s.db")
+        r = run([binary("teiten-sensor"), "-c", config, "--read", capture])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        db = self.tmp.file("s.db")
+        expect = sorted((datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
+                         .strftime("%Y-%m-%d"), 22 + i, f"198.51.100.{i + 1}", t, t)
+                        for i, t in enumerate(times))
+        self.assertEqual(sorted(query(db, "SELECT day, port, src, first_seen, last_seen"
+                                          " FROM rollup")), expect)
+        self.assertEqual(query(db, "SELECT sum(malformed) FROM coverage"), [(0,)])
+        self.assertEqual(query(db, "SELECT min(first_packet), max(last_packet) FROM coverage"),
+                         [(min(times), max(times))])
+
+
 class CollectorDatabaseTest(unittest.TestCase):
     def setUp(self):
         self.tmp = TempDir()
