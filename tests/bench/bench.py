@@ -31,6 +31,17 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
+def tcpdump_args(path):
+    """The reference run: tcpdump reads `path` through a BPF probe filter
+    (SYN without ACK and RST; IPv4, tcpdump's tcp[] has no IPv6). Never a
+    named output file: tcpdump started as root hands the file it opened to
+    its own user (-w /dev/null made /dev/null owned by tcpdump). "-w -"
+    writes to the stdout it is given (discarded), and -Z root keeps it from
+    switching user at all (tests/integration/test_bench_host.py)."""
+    flt = "tcp[tcpflags] & (tcp-syn) != 0 and tcp[tcpflags] & (tcp-ack|tcp-rst) == 0"
+    return ["tcpdump", "-n", "-q", "-Z", "root", "-r", path, "-w", "-", flt]
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -110,9 +121,7 @@ class Bench:
         return seconds, rss, rows, peak
 
     def tcpdump(self, path):
-        # Probes in BPF: SYN without ACK and RST (IPv4; tcpdump's tcp[] has no IPv6).
-        flt = "tcp[tcpflags] & (tcp-syn) != 0 and tcp[tcpflags] & (tcp-ack|tcp-rst) == 0"
-        return self.timed(["tcpdump", "-n", "-q", "-r", path, "-w", "/dev/null", flt])[0]
+        return self.timed(tcpdump_args(path), stdout_null=True)[0]
 
     # --- the table ----------------------------------------------------------
 
