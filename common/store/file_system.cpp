@@ -28,8 +28,8 @@ const std::string& with_directory(const std::string& database_path) {
   if (::mkdir(dir.c_str(), 0750) == 0) {
     ::chmod(dir.c_str(), 0750);  // exact, whatever the umask
   } else if (errno != EEXIST) {
-    throw StoreError("cannot create directory " + dir.string() + " for database " +
-                         database_path + ": " + std::strerror(errno),
+    throw StoreError("cannot create directory " + dir.string() + " for database " + database_path +
+                         ": " + std::strerror(errno),
                      0);
   }
   return database_path;

@@ -156,11 +156,11 @@ bool holds(const std::vector<std::string>& tables, const std::string& name) {
 void check_version(Database& db, const Schema& schema, int version) {
   int known = static_cast<int>(schema.migrations.size());
   if (version >= 0 && version <= known) return;
-  throw StoreError(schema.what + " " + db.path() + " has schema version " +
-                       std::to_string(version) + "; this program knows 0.." +
-                       std::to_string(known) +
-                       (version > known ? " (made by a newer teiten?)" : " (teiten never writes one below 0)"),
-                   0);
+  throw StoreError(
+      schema.what + " " + db.path() + " has schema version " + std::to_string(version) +
+          "; this program knows 0.." + std::to_string(known) +
+          (version > known ? " (made by a newer teiten?)" : " (teiten never writes one below 0)"),
+      0);
 }
 
 }  // namespace
@@ -185,8 +185,7 @@ void vet(Database& db, const Schema& schema) {
       throw StoreError(db.path() + " is a teiten " + other->what + ", not a " + schema.what, 0);
   if (id != 0)
     throw StoreError(db.path() + " belongs to another program (SQLite application id " + hex32(id) +
-                         "; a teiten " + schema.what + " has " + hex32(schema.application_id) +
-                         ")",
+                         "; a teiten " + schema.what + " has " + hex32(schema.application_id) + ")",
                      0);
   // No id: a new file, or a teiten database made before ids were set.
   auto tables = table_names(db);
