@@ -7,14 +7,24 @@ namespace {
 
 std::string joined(const std::vector<ConfigError>& errors) {
   std::string out;
-  for (const auto& e : errors) {
+  for (const auto& line : shown_errors(errors)) {
     if (!out.empty()) out += '\n';
-    out += e.to_string();
+    out += line;
   }
   return out.empty() ? "invalid configuration" : out;
 }
 
 }  // namespace
+
+std::vector<std::string> shown_errors(const std::vector<ConfigError>& errors) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < errors.size() && i < max_shown_errors; ++i)
+    out.push_back(errors[i].to_string());
+  if (errors.size() > max_shown_errors)
+    out.push_back(errors.front().file + ": and " +
+                  std::to_string(errors.size() - max_shown_errors) + " more errors");
+  return out;
+}
 
 std::string ConfigError::to_string() const {
   if (line == 0) return file + ": " + message;

@@ -19,6 +19,14 @@ struct ConfigError {
   std::string to_string() const;
 };
 
+/// At most this many errors are shown; one line says how many more there
+/// were (a file of 744k bad entries printed 744k lines).
+inline constexpr size_t max_shown_errors = 100;
+
+/// The lines to show for `errors`: the first max_shown_errors as
+/// to_string(), then "FILE: and N more errors" when there were more.
+std::vector<std::string> shown_errors(const std::vector<ConfigError>& errors);
+
 /// Thrown by the loaders; holds every error found, in file order.
 class ConfigErrors : public std::runtime_error {
  public:

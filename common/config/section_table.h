@@ -194,8 +194,9 @@ void read_document(YamlReader& r, std::span<const Section<Config>> sections, Con
   }
   for (const auto& s : sections) {
     if (present.contains(s.name)) continue;
+    // YAML::Mark() is the file's start: every error reads FILE:LINE:COLUMN.
     if (s.required && root.IsMap())
-      r.error(std::string(s.name), YAML::Mark::null_mark(), "required section is missing");
+      r.error(std::string(s.name), YAML::Mark(), "required section is missing");
     s.read(r, nullptr, YAML::Mark::null_mark(), config);
   }
 }

@@ -13,7 +13,11 @@ ConfigError SourceMarks::error_at(const std::string& key_path, std::string messa
     auto cut = path.find_last_of(".[");
     path.resize(cut == std::string::npos ? 0 : cut);
   }
-  return {file, 0, 0, std::move(text)};
+  // Nothing of it was written (a missing section): the file's start, so
+  // every error still reads FILE:LINE:COLUMN. A config built in code (or
+  // an empty file) has no positions at all and no place to point at.
+  if (positions.empty()) return {file, 0, 0, std::move(text)};
+  return {file, 1, 1, std::move(text)};
 }
 
 }  // namespace teiten::config

@@ -1,12 +1,24 @@
 #include "common/config/text_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace teiten::config::detail {
+namespace {
+
+std::string file_type(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a file";
+}
+
+}  // namespace
 
 bool read_text_file(const std::string& path, std::string& out, std::string& reason) {
   out.clear();
@@ -14,9 +26,19 @@ bool read_text_file(const std::string& path, std::string& out, std::string& reas
     reason = "no file name given";
     return false;
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+  // writer forever (-t hung). Only regular files are read: a FIFO, device
+  // or socket is a wrong path, not a configuration.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     reason = std::strerror(errno);
+    return false;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    reason = S_ISDIR(st.st_mode) ? std::strerror(EISDIR)
+                                 : "not a regular file (" + file_type(st.st_mode) + ")";
+    ::close(fd);
     return false;
   }
   char buffer[65536];
@@ -25,7 +47,7 @@ bool read_text_file(const std::string& path, std::string& out, std::string& reas
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      reason = std::strerror(errno);  // EISDIR for a directory
+      reason = std::strerror(errno);
       ::close(fd);
       return false;
     }

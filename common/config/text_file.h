@@ -1,7 +1,8 @@
 // teiten::config::detail::read_text_file — reads a whole configuration,
 // certificate or key file, reporting the OS reason on failure, for the
-// loaders and the environment check. Bounded, because a config path can
-// name /dev/zero by mistake. Internal to common/config; never logs.
+// loaders and the environment check. Regular files only and bounded,
+// because a config path can name /dev/zero or a FIFO by mistake (which
+// would never end or never start). Internal to common/config; never logs.
 #pragma once
 
 #include <string>

@@ -53,22 +53,44 @@ std::string suggestion(std::string_view name, std::span<const std::string_view> 
   return best.empty() ? std::string() : "; did you mean '" + std::string(best) + "'?";
 }
 
-// Sees where each document starts and builds nothing.
+// A value past this many is refused before any node is built: yaml-cpp
+// spends about a kilobyte per node, so a 15 MiB list of 744k entries took
+// 890 MB; this bounds loading to tens of MB while leaving room for long
+// observed and ignore_sources lists.
+constexpr size_t kMaxValues = 65536;
+
+struct TooManyValues {
+  YAML::Mark at;
+};
+
+// Sees where each document starts and counts values; builds nothing.
 class DocumentStarts : public YAML::EventHandler {
  public:
   std::vector<YAML::Mark> starts;
   void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    count(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    count(m);
+  }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    count(m);
+  }
   void OnMapEnd() override {}
+
+ private:
+  void count(const YAML::Mark& at) {
+    if (++values_ > kMaxValues) throw TooManyValues{at};
+  }
+  size_t values_ = 0;
 };
 
 // yaml-cpp 0.7 does not advance past a stray ',' where a document should
@@ -153,6 +175,10 @@ YamlReader::YamlReader(std::string file) : file_(std::move(file)) {
     if (!starts.empty()) root_ = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigErrors({located(file_, e.mark, "YAML syntax error: " + e.msg)});
+  } catch (const TooManyValues& e) {
+    throw ConfigErrors({located(file_, e.at,
+                                "more than " + std::to_string(kMaxValues) +
+                                    " values; a configuration this large is a mistake")});
   }
   // A second document would be silently ignored by a reader that takes the
   // first, which is never what the operator meant.

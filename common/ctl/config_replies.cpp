@@ -15,7 +15,7 @@ std::string joined(const std::vector<std::string>& v) {
 
 Reply config_errors(const std::string& text, const std::vector<config::ConfigError>& errors) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const auto& e : errors) list.push_back(e.to_string());
+  for (const auto& line : config::shown_errors(errors)) list.push_back(line);
   return {Result::error, text, {{"errors", std::move(list)}}};
 }
 
@@ -30,7 +30,7 @@ Reply reload_refused(spdlog::logger& log, const std::string& origin, const std::
                      const std::vector<config::ConfigError>& errors) {
   log.error("reload_refused origin=\"{}\" errors={} action=kept_running_configuration", origin,
             errors.size());
-  for (const auto& err : errors) log.error("reload_error {}", err.to_string());
+  for (const auto& line : config::shown_errors(errors)) log.error("reload_error {}", line);
   return config_errors(text, errors);
 }
 

@@ -9,7 +9,7 @@
 namespace teiten::process {
 
 void print_config_errors(const std::vector<config::ConfigError>& errors) {
-  for (const auto& err : errors) std::cerr << err.to_string() << "\n";
+  for (const auto& line : config::shown_errors(errors)) std::cerr << line << "\n";
 }
 
 int report_check(const std::string& file, const std::vector<config::ConfigError>& errors) {

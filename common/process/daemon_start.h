@@ -13,7 +13,7 @@
 
 namespace teiten::process {
 
-/// Prints each error on stderr, one per line.
+/// Prints the errors on stderr, one per line, the first 100 and a count of the rest.
 void print_config_errors(const std::vector<config::ConfigError>& errors);
 
 /// The -t answer after the configuration loaded: the environment check's

@@ -2,13 +2,25 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sys/stat.h>
 
 namespace teiten::tls {
 namespace asio = boost::asio;
 
 namespace {
 
+// OpenSSL opens a FIFO and waits for a writer forever; -t refuses one, and
+// so does a daemon started without -t (or one whose files changed since).
+void require_regular_file(const std::string& what, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw TlsError("cannot load " + what + " " + path + ": not a regular file");
+}
+
 void load(asio::ssl::context& ctx, const Credentials& c) {
+  require_regular_file("CA", c.ca);
+  require_regular_file("certificate", c.cert);
+  require_regular_file("key", c.key);
   boost::system::error_code ec;
   ctx.load_verify_file(c.ca, ec);
   if (ec) throw TlsError("cannot load CA " + c.ca + ": " + ec.message());

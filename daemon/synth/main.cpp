@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
     std::printf("%s\n", summary.dump().c_str());
     return 0;
   } catch (const teiten::config::ConfigErrors& e) {
-    for (const auto& error : e.errors()) std::fprintf(stderr, "%s\n", error.to_string().c_str());
+    for (const auto& line : teiten::config::shown_errors(e.errors()))
+      std::fprintf(stderr, "%s\n", line.c_str());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "teiten-synth: %s\n", e.what());

@@ -124,7 +124,7 @@ TEST_CASE("the allowlist must be a non-empty list and is required", "[config]") 
   CHECK(collector_errors(dir.write("c.yaml", listen + "sensors:\n")) ==
         Errors{"2:1: sensors: expected a list of sensor ids, found nothing"});
   CHECK(collector_errors(dir.write("d.yaml", listen)) ==
-        Errors{"sensors: required section is missing"});
+        Errors{"1:1: sensors: required section is missing"});
 }
 
 TEST_CASE("listen requires its TLS files and the section itself", "[config]") {
@@ -134,7 +134,7 @@ TEST_CASE("listen requires its TLS files and the section itself", "[config]") {
       Errors{"1:1: listen.ca: required key is missing", "1:1: listen.cert: required key is missing",
              "1:1: listen.key: required key is missing"});
   CHECK(collector_errors(dir.write("b.yaml", "sensors: [s01]\n")) ==
-        Errors{"listen: required section is missing"});
+        Errors{"1:1: listen: required section is missing"});
 }
 
 TEST_CASE("bad collector values are all reported at their values in file order", "[config]") {

@@ -228,13 +228,13 @@ TEST_CASE("the interface is required in live mode and optional with --read", "[c
   CHECK(sensor_errors(file, SensorMode::read).empty());
   auto bare = dir.write("bare.yaml", "sensor: {id: s01}\n");
   CHECK(sensor_errors(bare, SensorMode::live) ==
-        Errors{"capture.interface: required for live capture (only --read works without it)"});
+        Errors{"1:1: capture.interface: required for live capture (only --read works without it)"});
 }
 
 TEST_CASE("the sensor id is required, and a missing section is reported", "[config]") {
   TempDir dir;
   CHECK(sensor_errors(dir.write("a.yaml", "capture: {interface: eth0}\n")) ==
-        Errors{"sensor: required section is missing"});
+        Errors{"1:1: sensor: required section is missing"});
   CHECK(sensor_errors(
             dir.write("b.yaml", "sensor:\n  timezone: UTC\ncapture: {interface: eth0}\n")) ==
         Errors{"1:1: sensor.id: required key is missing"});

@@ -227,7 +227,7 @@ TEST_CASE("SourceMarks::error_at uses the key's position, then its nearest writt
   CHECK(at("capture.observed[0]") == "6:7: capture.observed[0]: problem");
   CHECK(at("capture.observed[2]") == "5:3: capture.observed[2]: problem");
   CHECK(at("capture.snaplen") == "3:1: capture.snaplen: problem");
-  CHECK(at("log.level") == "log.level: problem");
+  CHECK(at("log.level") == "1:1: log.level: problem");  // nothing written: the file's start
 }
 
 TEST_CASE("loading records the position of every written key, section and list item", "[config]") {
@@ -281,4 +281,52 @@ TEST_CASE("a number key reads decimals in its range and refuses quoted or other 
                         "4:4: d: expected a number, found 'nan'",
                         "5:4: e: 1.5 is out of range 0..1", "6:4: f: -1 is out of range 0..1"});
   }
+}
+
+TEST_CASE("a missing section or key of a missing section is located at 1:1, not bare FILE",
+          "[config]") {
+  TempDir dir;
+  const std::string file = dir.write("a.yaml", "capture: {interface: eth0}\n");
+  try {
+    load_sensor_config(file, SensorMode::live);
+    FAIL("loaded without the sensor section");
+  } catch (const ConfigErrors& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors()[0].to_string() == file + ":1:1: sensor: required section is missing");
+  }
+}
+
+TEST_CASE("only the first 100 errors are shown, then how many more there were", "[config]") {
+  TempDir dir;
+  std::string text = "sensor: {id: s01}\ncapture:\n  interface: eth0\n  observed:\n";
+  for (int i = 0; i < 1234; ++i) text += "    - 10.0." + std::to_string(i) + "/99\n";
+  const std::string file = dir.write("many.yaml", text);
+  try {
+    load_sensor_config(file, SensorMode::live);
+    FAIL("loaded 1234 bad prefixes");
+  } catch (const ConfigErrors& e) {
+    CHECK(e.errors().size() == 1234);  // all found, so the count is right
+    auto lines = shown_errors(e.errors());
+    REQUIRE(lines.size() == 101);
+    CHECK(lines[0].starts_with(file + ":5:7: capture.observed[0]: "));
+    CHECK(lines[99].starts_with(file + ":104:7: capture.observed[99]: "));
+    CHECK(lines[100] == file + ": and 1134 more errors");
+    // what() is what a reload logs: the same lines.
+    CHECK(std::string(e.what()).ends_with("\n" + file + ": and 1134 more errors"));
+  }
+}
+
+TEST_CASE("a file of more values than any configuration needs is refused before it is built",
+          "[config]") {
+  TempDir dir;
+  // 70,000 list entries, about 1 MB: refused at the first value past 65,536
+  // (the sensor and capture maps and their keys come first).
+  std::string text = "sensor: {id: s01}\ncapture:\n  interface: eth0\n  observed:\n";
+  for (int i = 0; i < 70000; ++i) text += "    - 10.0.0.1\n";
+  CHECK(sensor_errors(dir.write("huge.yaml", text)) ==
+        Errors{"65530:7: more than 65536 values; a configuration this large is a mistake"});
+  // Just under the bound loads.
+  std::string fits = "sensor: {id: s01}\ncapture:\n  interface: eth0\n  observed:\n";
+  for (int i = 0; i < 65000; ++i) fits += "    - 10.0.0.1\n";
+  CHECK(sensor_errors(dir.write("fits.yaml", fits)).empty());
 }

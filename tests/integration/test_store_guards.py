@@ -11,7 +11,7 @@ import sqlite3
 import stat
 import struct
 import subprocess
-import threading
+import sys
 import unittest
 
 import harness
@@ -186,6 +186,74 @@ class CaptureTimeTest(unittest.TestCase):
         self.assertEqual(query(db, "SELECT sum(malformed) FROM coverage"), [(0,)])
         self.assertEqual(query(db, "SELECT min(first_packet), max(last_packet) FROM coverage"),
                          [(min(times), max(times))])
+
+
+class ConfigFileTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+        self.sensor = binary("teiten-sensor")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def check(self, config, timeout=30):
+        return run([self.sensor, "-c", config, "-t", "--read", SCAN], timeout=timeout)
+
+    def bad_prefixes(self, name, count):
+        """A config whose capture.observed lists `count` invalid prefixes,
+        one a line from line 4."""
+        path = self.tmp.file(name)
+        with open(path, "w") as f:
+            f.write("sensor: {id: s01}\ncapture:\n  observed:\n")
+            for i in range(count):
+                f.write(f"    - 10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}/33x\n")
+        return path
+
+    def test_a_fifo_as_config_or_certificate_is_refused_not_waited_on(self):
+        # Before: open() of a FIFO waited for a writer, and -t hung forever.
+        fifo = self.tmp.file("fifo")
+        os.mkfifo(fifo)
+        r = self.check(fifo)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"{fifo}: cannot read the configuration: not a regular file (a FIFO)",
+                      r.stderr)
+        pki = harness.make_certs(self.tmp.file("pki"), "s01")
+        config = write_sensor_config(
+            self.tmp.file("s.yaml"),
+            extra=harness.collector_section(7450, pki, "s01").replace(f"{pki}/ca.pem", fifo))
+        r = self.check(config)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertRegex(r.stderr, r"s\.yaml:\d+:\d+: collector\.ca: cannot read .*fifo: "
+                                   r"not a regular file \(a FIFO\)")
+
+    def test_a_huge_config_is_refused_in_proportionate_memory_with_one_error(self):
+        # Before: 15 MiB of 744,762 bad entries took 890 MB and 75 s, and
+        # printed 744,762 lines.
+        big = self.bad_prefixes("big.yaml", 744762)
+        self.assertGreater(os.path.getsize(big), 15 << 20)
+        # A fresh interpreter whose only child is the sensor reports the
+        # sensor's peak resident set (RUSAGE_CHILDREN), in KiB.
+        measure = ("import resource, subprocess, sys\n"
+                   "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+                   "sys.stdout.write(r.stderr)\n"
+                   "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                   "sys.exit(r.returncode)\n")
+        r = run([sys.executable, "-c", measure, self.sensor, "-c", big, "-t", "--read", SCAN],
+                timeout=300)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        *errors, peak_kib = r.stdout.splitlines()
+        self.assertEqual(errors, [f"{big}:65531:7: more than 65536 values; "
+                                  "a configuration this large is a mistake"])
+        # The file itself is read whole (16 MiB) and parsed as a stream.
+        self.assertLess(int(peak_kib), 100 * 1024)
+
+    def test_many_errors_print_the_first_100_and_a_count(self):
+        config = self.bad_prefixes("many.yaml", 5000)
+        r = self.check(config)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 101, lines[-3:])
+        self.assertEqual(lines[-1], f"{config}: and 4900 more errors")
 
 
 class CollectorDatabaseTest(unittest.TestCase):
