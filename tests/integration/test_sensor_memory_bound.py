@@ -100,7 +100,7 @@ class MemoryBoundTest(unittest.TestCase):
                 def status():
                     s = run([binary("teitenctl"), "-s", sock, "--json", "status"])
                     self.assertEqual(s.returncode, 0, s.stderr)
-                    return json.loads(s.stdout)["memory"]
+                    return json.loads(s.stdout)["arguments"]["memory"]
 
                 harness.wait_for(lambda: status()["peak_rows"] > LIMIT // 4, 30,
                                  what="rows counted")
