@@ -24,6 +24,16 @@ tally::TallyDelta delta_of(uint16_t port, uint32_t src) {
   return d;
 }
 
+// Freezing batches is part of the commit: failing it fails the commit.
+void fail_commits_while(sensor::StoreWorker& worker, const bool& fail) {
+  worker.set_freezer(
+      [&fail](const tally::SortedRows&,
+              const std::map<base::Day, tally::DayStats>&) -> std::vector<store::OutboxBatch> {
+        if (fail) throw std::runtime_error("disk is full (simulated)");
+        return {};
+      });
+}
+
 int64_t rows_in(const std::string& path) {
   return store::Database(path, true).query_int("SELECT count(*) FROM rollup").value_or(-1);
 }
@@ -46,14 +56,8 @@ TEST_CASE("submitted deltas are committed and counted", "[sensor]") {
 TEST_CASE("a delta whose commit fails is kept and committed with the next", "[sensor]") {
   TempDir dir;
   sensor::StoreWorker worker(std::make_unique<store::SensorStore>(dir / "s.db", "s01", "UTC"), 0);
-  // Freezing batches is part of the commit: failing it fails the commit.
   bool fail = true;
-  worker.set_freezer(
-      [&fail](const tally::SortedRows&,
-              const std::map<base::Day, tally::DayStats>&) -> std::vector<store::OutboxBatch> {
-        if (fail) throw std::runtime_error("disk is full (simulated)");
-        return {};
-      });
+  fail_commits_while(worker, fail);
   std::vector<std::string> outcomes;
   worker.submit(delta_of(445, 1), {[&](bool ok, const std::string& error) {
                   outcomes.push_back(ok ? "committed" : error);
@@ -86,12 +90,7 @@ TEST_CASE("a kept delta merged with one sharing its keys leaves nothing in fligh
   TempDir dir;
   sensor::StoreWorker worker(std::make_unique<store::SensorStore>(dir / "s.db", "s01", "UTC"), 0);
   bool fail = true;
-  worker.set_freezer(
-      [&fail](const tally::SortedRows&,
-              const std::map<base::Day, tally::DayStats>&) -> std::vector<store::OutboxBatch> {
-        if (fail) throw std::runtime_error("disk is full (simulated)");
-        return {};
-      });
+  fail_commits_while(worker, fail);
   worker.submit(delta_of(445, 1));
   worker.drain();
   CHECK(worker.rows_in_flight() == 1);
