@@ -4,15 +4,10 @@ namespace teiten::store {
 namespace {
 
 std::string row_sql(bool s, size_t rows) {
-  std::string cols = s ? "k, sensor, src" : "k, src";
   std::string one = s ? "(?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)";
   std::string values;
   for (size_t i = 0; i < rows; ++i) values += (i ? ", " : "") + one;
-  return "INSERT INTO tally(" + cols + ", accesses, first_seen, last_seen) VALUES " + values +
-         " ON CONFLICT(" + cols +
-         ") DO UPDATE SET accesses = accesses + excluded.accesses,"
-         " first_seen = min(first_seen, excluded.first_seen),"
-         " last_seen = max(last_seen, excluded.last_seen)";
+  return tally_insert_sql(s) + " VALUES " + values + tally_upsert_sql(s);
 }
 
 std::string stats_sql(bool s) {
@@ -50,6 +45,18 @@ void bind_optional(Statement& st, int i, const std::optional<uint64_t>& v) {
 }
 
 }  // namespace
+
+std::string tally_insert_sql(bool with_sensor) {
+  return std::string("INSERT INTO tally(") + (with_sensor ? "k, sensor, src" : "k, src") +
+         ", accesses, first_seen, last_seen)";
+}
+
+std::string tally_upsert_sql(bool with_sensor) {
+  return std::string(" ON CONFLICT(") + (with_sensor ? "k, sensor, src" : "k, src") +
+         ") DO UPDATE SET accesses = accesses + excluded.accesses,"
+         " first_seen = min(first_seen, excluded.first_seen),"
+         " last_seen = max(last_seen, excluded.last_seen)";
+}
 
 void bind_src(Statement& st, int index, const base::IpAddress& src) {
   if (src.is_v4())

@@ -55,6 +55,12 @@ class RowWriter {
   std::vector<Pending> pending_;
 };
 
+/// `INSERT INTO tally(<key columns>, accesses, first_seen, last_seen)`, and
+/// the ON CONFLICT clause that merges a row into one with the same key:
+/// the merge-upsert every write of rows uses.
+std::string tally_insert_sql(bool with_sensor);
+std::string tally_upsert_sql(bool with_sensor);
+
 /// Binds a source as the schemas store it: IPv4 as integer, IPv6 as text.
 void bind_src(Statement& st, int index, const base::IpAddress& src);
 /// Reads a source column written by bind_src.

@@ -8,6 +8,7 @@
 #include "common/base/wall_clock.h"
 #include "common/store/database.h"
 #include "common/store/file_system.h"
+#include "common/store/flush_rows_table.h"
 #include "common/store/row_writer.h"
 #include "common/store/schema.h"
 
@@ -44,7 +45,9 @@ std::string random_database_id() {
 
 SensorStore::SensorStore(const std::string& path, const std::string& sensor_id,
                          const std::string& zone)
-    : lock_(with_directory(path)), db_(open_store_database(path, sensor_schema())) {
+    : lock_(with_directory(path)),
+      db_(open_store_database(path, sensor_schema())),
+      flush_rows_(std::make_unique<FlushRowsTable>(*db_)) {
   // A big page cache keeps large flushes from re-reading the B-tree.
   db_->exec("PRAGMA cache_size=-16384");
 
@@ -102,11 +105,20 @@ void SensorStore::commit(const tally::SortedRows& rows,
                          std::vector<OutboxBatch> batches) {
   Transaction tx(*db_);
   RowWriter writer(*db_, false);
-  tally::SortedCursor at;
-  tally::visit_sorted(
-      rows, at, rows.size(), [&](const tally::SortedV4& r) { writer.write(r); },
-      [&](const tally::SortedV6& r) { writer.write(r); });
-  writer.finish();
+  if (!rows.empty()) {
+    // One statement for every row: SQLite's own bulk upsert (flush_rows_table.h).
+    flush_rows_->scan(&rows);
+    auto insert = db_->prepare(tally_insert_sql(false) +
+                               " SELECT k, src, accesses, first_seen, last_seen FROM " +
+                               FlushRowsTable::kName + " WHERE true" + tally_upsert_sql(false));
+    try {
+      insert.run();
+    } catch (...) {
+      flush_rows_->scan(nullptr);
+      throw;
+    }
+    flush_rows_->scan(nullptr);
+  }
   for (const auto& [day, stats] : days) writer.write_stats(day, stats);
   if (!batches.empty()) {
     uint64_t seq = std::stoull(meta_get(*db_, "next_seq").value_or("1"));

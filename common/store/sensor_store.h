@@ -21,6 +21,7 @@
 namespace teiten::store {
 
 class Database;
+class FlushRowsTable;
 
 /// A batch as frozen in the outbox: its payload is sent byte for byte,
 /// however many times it takes.
@@ -102,6 +103,7 @@ class SensorStore {
  private:
   LockFile lock_;
   std::unique_ptr<Database> db_;
+  std::unique_ptr<FlushRowsTable> flush_rows_;  // registered on db_
   std::string database_id_;
 };
 

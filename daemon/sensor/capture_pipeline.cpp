@@ -1,5 +1,7 @@
 #include "daemon/sensor/capture_pipeline.h"
 
+#include <algorithm>
+
 namespace teiten::sensor {
 namespace {
 
@@ -20,10 +22,11 @@ void CapturePipeline::between_batches() {
   heartbeat_ms_.store(steady_ms(now), std::memory_order_relaxed);
   if (auto rules = control_.take_rules()) counter_.set_rules(std::move(rules));
   size_t rows = counter_.delta().rows.rows();
-  uint64_t held = rows + store_.rows_in_flight();
+  uint64_t held = rows_held();
   if (held > peak_rows_.load(std::memory_order_relaxed))
     peak_rows_.store(held, std::memory_order_relaxed);
-  bool full = rows >= control_.max_rows();
+  // Half the bound: the other half is room to count in while this commits.
+  bool full = rows > 0 && rows >= control_.max_rows() / 2;
   base::Day newest = counter_.newest_day();
   bool new_day = counter_.total_packets() > 0 && newest > day_ &&
                  day_ != std::numeric_limits<base::Day>::min();
@@ -34,6 +37,43 @@ void CapturePipeline::between_batches() {
     flush_before(newest);
   } else if (now >= next_publish_) {
     publish();
+  }
+  wait_for_room();
+}
+
+uint64_t CapturePipeline::rows_held() const {
+  return counter_.delta().rows.rows() + store_.rows_in_flight();
+}
+
+int CapturePipeline::packet_budget(int most) const {
+  uint64_t held = rows_held();
+  uint64_t max = control_.max_rows();
+  uint64_t room = held < max ? max - held : 0;
+  return static_cast<int>(std::min<uint64_t>(room, static_cast<uint64_t>(most)));
+}
+
+void CapturePipeline::wait_for_room() {
+  auto last_retry = std::chrono::steady_clock::now();
+  while (packet_budget(1) == 0 && !control_.stop_requested()) {
+    // The table goes to the store first: it commits, and counting goes on
+    // into an empty one.
+    if (counter_.delta().rows.rows() > 0) {
+      flush();
+      continue;
+    }
+    ++store_waits_;
+    uint64_t max = control_.max_rows();
+    store_.wait_in_flight_below(max, std::chrono::milliseconds(100));
+    auto now = std::chrono::steady_clock::now();
+    heartbeat_ms_.store(steady_ms(now), std::memory_order_relaxed);  // waiting, not hung
+    if (control_.take_flush_request()) flush();
+    // A failed commit is retried only with the next delta: ask for one
+    // now and then, or a full disk would hold the capture for good.
+    if (now - last_retry >= std::chrono::seconds(1)) {
+      last_retry = now;
+      if (store_.stats().retained_rows > 0) store_.submit(tally::TallyDelta{});
+      publish();
+    }
   }
 }
 
@@ -65,7 +105,10 @@ void CapturePipeline::publish() {
   for (const auto& [day, stats] : s.unflushed) s.since_start.merge(stats);
   s.rows_in_memory = counter_.delta().rows.rows();
   s.bytes_in_memory = counter_.delta().rows.memory_bytes();
+  s.rows_uncommitted = store_.rows_in_flight();
   s.peak_rows_in_memory = peak_rows_.load(std::memory_order_relaxed);
+  s.max_rows_in_memory = control_.max_rows();
+  s.store_waits = store_waits_;
   s.link_type = counter_.link_type();
   next_publish_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   std::lock_guard lock(snapshot_mutex_);

@@ -3,6 +3,14 @@
 // on request or when the tally grows past its limit, a snapshot for status
 // about once a second). Everything here runs on the capture thread; other
 // threads reach it only through CaptureControl and snapshot().
+//
+// storage.max_rows_in_memory bounds the rows held: the counting table plus
+// every row handed to the store thread and not yet committed. The table is
+// handed over at half the bound, so one half commits while the other
+// fills; each dispatch may count no more packets than the room left (a
+// packet adds at most one row); with no room left the capture waits for
+// the store (read mode reads slower; a live capture's kernel buffer fills
+// and its drops are counted as such).
 #pragma once
 
 #include <pcap/pcap.h>
@@ -30,7 +38,10 @@ struct CaptureSnapshot {
   std::map<base::Day, tally::DayStats> unflushed;  ///< per day, not yet committed
   uint64_t rows_in_memory = 0;
   uint64_t bytes_in_memory = 0;
+  uint64_t rows_uncommitted = 0;  ///< handed to the store, not yet committed
   uint64_t peak_rows_in_memory = 0;
+  uint64_t max_rows_in_memory = 0;  ///< the bound peak_rows_in_memory stays within
+  uint64_t store_waits = 0;         ///< times the capture waited for the store at the bound
   int link_type = -1;
 };
 
@@ -40,6 +51,10 @@ class CapturePipeline {
   using Accountant = std::function<void(tally::PacketCounter&)>;
 
   CapturePipeline(tally::PacketCounter& counter, CaptureControl& control, StoreWorker& store);
+
+  /// Most packets per pcap_dispatch call: bounds how long flush and stop
+  /// requests wait.
+  static constexpr int kDispatchBatch = 16384;
 
   void set_accountant(Accountant a) { accountant_ = std::move(a); }
   tally::PacketCounter& counter() { return counter_; }
@@ -67,9 +82,14 @@ class CapturePipeline {
 
   /// Between dispatches: applies new rules, flushes when asked, when full
   /// or when the capture has moved on to a new day (the finished days' rows
-  /// then commit while the next day is being counted), and publishes the
-  /// snapshot when it is due.
+  /// then commit while the next day is being counted), publishes the
+  /// snapshot when it is due, and waits for the store while the rows held
+  /// leave no room (see above). Afterwards packet_budget() > 0 unless a
+  /// stop was requested.
   void between_batches();
+  /// How many packets the next dispatch may count, at most `most`: the
+  /// room left under storage.max_rows_in_memory.
+  int packet_budget(int most) const;
   /// Hands everything counted so far to the store thread.
   void flush();
 
@@ -88,6 +108,9 @@ class CapturePipeline {
   void flush_before(base::Day day);
   void hand_over(tally::TallyDelta delta, std::vector<FlushDone> waiters);
   void publish();
+  /// Rows held: the counting table plus the rows the store has not committed.
+  uint64_t rows_held() const;
+  void wait_for_room();
 
   tally::PacketCounter& counter_;
   CaptureControl& control_;
@@ -98,6 +121,7 @@ class CapturePipeline {
   std::chrono::steady_clock::time_point next_publish_{};
   std::atomic<int64_t> heartbeat_ms_{0};
   std::atomic<uint64_t> peak_rows_{0};
+  uint64_t store_waits_ = 0;
   mutable std::mutex snapshot_mutex_;
   CaptureSnapshot snapshot_;
 };

@@ -166,7 +166,11 @@ void LiveCapture::run(CapturePipeline& pipeline) {
       ++stats_.reopens;
       continue;
     }
-    int n = pcap_dispatch(handle_, -1, &CapturePipeline::on_packet, pipeline.callback_arg());
+    // A count, not -1 (every ready block), so the rows held stay within
+    // storage.max_rows_in_memory; 0 room only when a stop ended the wait.
+    int budget = pipeline.packet_budget(CapturePipeline::kDispatchBatch);
+    if (budget == 0) continue;
+    int n = pcap_dispatch(handle_, budget, &CapturePipeline::on_packet, pipeline.callback_arg());
     last_dispatch_.store(base::unix_now(), std::memory_order_relaxed);
     if (n == PCAP_ERROR) {
       close_after_error(pcap_geterr(handle_), pipeline.counter());

@@ -13,9 +13,6 @@
 namespace teiten::sensor {
 namespace {
 
-// Packets per pcap_dispatch call: bounds how long flush and stop requests wait.
-constexpr int kDispatchBatch = 16384;
-
 // libpcap reads a savefile with two freads per packet. Once the store thread
 // exists glibc locks the stream on each, about a tenth of a replay's time;
 // only this thread touches the stream, so locking is ours to skip. A larger
@@ -70,7 +67,11 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
   // failed part way, after some of its packets were already counted.
   const uint64_t before = pipeline.counter().total_packets();
   for (;;) {
-    int n = pcap_dispatch(p, kDispatchBatch, &CapturePipeline::on_packet, pipeline.callback_arg());
+    // No room under the bound only when a stop ended the wait for it.
+    int budget = pipeline.packet_budget(CapturePipeline::kDispatchBatch);
+    int n = budget > 0
+                ? pcap_dispatch(p, budget, &CapturePipeline::on_packet, pipeline.callback_arg())
+                : PCAP_ERROR_BREAK;
     out.packets = pipeline.counter().total_packets() - before;
     pipeline.between_batches();
     if (n == 0) {

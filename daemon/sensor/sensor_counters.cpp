@@ -34,6 +34,12 @@ process::CounterTable<SensorCounter> make_table() {
       {peak_rows_in_memory,
        {"peak_rows_in_memory", gauge,
         "most rows held at once: counting table plus rows not yet committed"}},
+      {max_rows_in_memory,
+       {"max_rows_in_memory", gauge,
+        "storage.max_rows_in_memory: the bound peak_rows_in_memory stays within"}},
+      {store_waits,
+       {"store_waits", counter,
+        "times the capture waited for the store to commit, at the bound of rows held"}},
       {flushes, {"flushes", counter, "successful commits to the database"}},
       {flush_failures,
        {"flush_failures", counter, "commits that failed (rows kept in memory and retried)"}},
@@ -87,6 +93,8 @@ void set_capture(SensorCounters& v, const CaptureSnapshot& c) {
   v.set(rows_in_memory, c.rows_in_memory);
   v.set(bytes_in_memory, c.bytes_in_memory);
   v.set(peak_rows_in_memory, c.peak_rows_in_memory);
+  v.set(max_rows_in_memory, c.max_rows_in_memory);
+  v.set(store_waits, c.store_waits);
 }
 
 void set_live(SensorCounters& v, const std::optional<LiveStats>& live) {

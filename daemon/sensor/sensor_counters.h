@@ -39,6 +39,8 @@ enum class SensorCounter : size_t {
   rows_in_memory,
   bytes_in_memory,
   peak_rows_in_memory,
+  max_rows_in_memory,
+  store_waits,
   flushes,
   flush_failures,
   last_flush_rows,

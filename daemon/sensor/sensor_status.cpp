@@ -71,7 +71,12 @@ ordered_json SensorDaemon::status_json(const StoredState& stored) const {
   j["ignored"] = ctl::family_json(table, counters.values(), "ignored");
   j["non_ip"] = ctl::to_json(counters[SensorCounter::non_ip]);
   j["today"] = today_json(stored, src.capture);
-  j["memory"] = {{"rows", src.capture.rows_in_memory}, {"bytes", src.capture.bytes_in_memory}};
+  j["memory"] = {{"rows", src.capture.rows_in_memory},
+                 {"bytes", src.capture.bytes_in_memory},
+                 {"rows_uncommitted", src.capture.rows_uncommitted},
+                 {"peak_rows", src.capture.peak_rows_in_memory},
+                 {"max_rows", src.capture.max_rows_in_memory},
+                 {"store_waits", src.capture.store_waits}};
   j["storage"] = storage_status(stored, src, src.now);
   j["shipping"] = shipping_json(stored, src, src.now);
   return j;

@@ -1,6 +1,7 @@
 #include "daemon/sensor/store_worker.h"
 
 #include <future>
+#include <utility>
 
 #include "common/base/wall_clock.h"
 #include "common/process/logging.h"
@@ -49,6 +50,13 @@ store::OutboxState StoreWorker::outbox_state() {
   return f.get();
 }
 
+void StoreWorker::wait_in_flight_below(uint64_t rows, std::chrono::milliseconds most) {
+  // commit() lowers the count before it takes the lock to notify, so a
+  // lower count is never missed between the check and the wait.
+  std::unique_lock lock(mutex_);
+  space_.wait_for(lock, most, [&] { return rows_in_flight() < rows; });
+}
+
 StoreWorker::Stats StoreWorker::stats() const {
   std::lock_guard lock(mutex_);
   Stats s = stats_;
@@ -58,6 +66,10 @@ StoreWorker::Stats StoreWorker::stats() const {
 
 void StoreWorker::commit(tally::TallyDelta delta, const std::vector<FlushDone>& done) {
   static auto log = process::logger("store");
+  // What this commit takes out of rows_in_flight_ when it succeeds: the
+  // rows submitted, not the merged count, which is smaller when a retained
+  // delta and this one share keys.
+  uint64_t accounted = delta.rows.rows() + std::exchange(retained_in_flight_, 0);
   if (retained_) {
     retained_->merge(delta);
     delta = std::move(*retained_);
@@ -83,7 +95,10 @@ void StoreWorker::commit(tally::TallyDelta delta, const std::vector<FlushDone>& 
   }
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // Rows of a failed commit stay in memory (retained) until the next one.
-  if (error.empty()) rows_in_flight_ -= std::min<uint64_t>(rows_in_flight_, rows);
+  if (error.empty())
+    rows_in_flight_ -= std::min<uint64_t>(rows_in_flight_, accounted);
+  else
+    retained_in_flight_ = accounted;
   {
     std::lock_guard lock(mutex_);
     --stats_.queued;

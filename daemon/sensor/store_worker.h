@@ -67,6 +67,8 @@ class StoreWorker {
   Stats stats() const;
   /// rows_in_flight without taking the lock (the capture thread samples it).
   uint64_t rows_in_flight() const { return rows_in_flight_.load(std::memory_order_relaxed); }
+  /// Waits until fewer than `rows` are in flight, at most `most`.
+  void wait_in_flight_below(uint64_t rows, std::chrono::milliseconds most);
   const std::string& database_id() const { return database_id_; }
 
  private:
@@ -82,7 +84,8 @@ class StoreWorker {
   std::condition_variable space_;
   Stats stats_;
   std::atomic<uint64_t> rows_in_flight_{0};
-  process::WorkerThread thread_;  // last: stops (running queued work) before the rest goes
+  uint64_t retained_in_flight_ = 0;  // what rows_in_flight_ counts for retained_ (store thread)
+  process::WorkerThread thread_;     // last: stops (running queued work) before the rest goes
 };
 
 }  // namespace teiten::sensor

@@ -214,3 +214,41 @@ TEST_CASE("the sensor store reports its size, backend and free space", "[store]"
   }
   CHECK(std::filesystem::file_size(dir.file("s.db")) == static_cast<uint64_t>(bytes));
 }
+
+TEST_CASE("a flush interleaving IPv4 and IPv6 rows under shared keys commits each row once",
+          "[store]") {
+  // The rows go to SQLite through one INSERT ... SELECT from the flush's
+  // virtual table (common/store/flush_rows_table.h), which walks both lists
+  // in their merged order; committed twice, every access doubles.
+  TempDir dir;
+  store::SensorStore s(dir.file("s.db"), "s01", "UTC");
+  tally::TallyDelta d;
+  uint64_t accesses = 0;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    auto port = static_cast<uint16_t>(i % 7);
+    d.rows.add_v4(1, kProbe, port, 0x0A000000 + i, 100 + i);
+    ++accesses;
+    if (i % 3 == 0) {
+      uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8};
+      v6[14] = static_cast<uint8_t>(i >> 8);
+      v6[15] = static_cast<uint8_t>(i);
+      d.rows.add_v6(1, kBack, port, v6, 200 + i);
+      d.rows.add_v6(1, kBack, port, v6, 100 + i);
+      accesses += 2;
+    }
+  }
+  d.days[1].packets = accesses;
+  s.commit(d);
+  CHECK(query(s, "SELECT count(*), sum(accesses) FROM tally") ==
+        std::vector<std::vector<std::string>>{{"4000", std::to_string(accesses)}});
+  CHECK(query(s, "SELECT count(*) FROM tally WHERE typeof(src) = 'text'") ==
+        std::vector<std::vector<std::string>>{{"1000"}});
+  CHECK(query(s, "SELECT min(first_seen), max(last_seen) FROM tally WHERE typeof(src) = 'text'") ==
+        std::vector<std::vector<std::string>>{{"100", "3197"}});
+  s.commit(d);
+  CHECK(query(s, "SELECT count(*), sum(accesses) FROM tally") ==
+        std::vector<std::vector<std::string>>{{"4000", std::to_string(2 * accesses)}});
+  // An empty flush writes no rows and still commits its day stats.
+  s.commit(tally::TallyDelta{});
+  CHECK(query(s, "SELECT count(*) FROM tally") == std::vector<std::vector<std::string>>{{"4000"}});
+}
