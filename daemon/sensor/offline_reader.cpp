@@ -40,7 +40,7 @@ OpenedFile open_capture_file(const std::string& path, char* errbuf) {
     return f;
   }
   __fsetlocking(fp, FSETLOCKING_BYCALLER);
-  f.buffer = std::make_unique<char[]>(kReadBuffer);
+  f.buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);  // stdio fills it; no memset
   std::setvbuf(fp, f.buffer.get(), _IOFBF, kReadBuffer);
   f.pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
   if (!f.pcap) std::fclose(fp);  // libpcap owns the FILE only once it opened
