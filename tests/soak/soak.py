@@ -22,6 +22,7 @@ Python 3 standard library only; the binaries come from TEITEN_BUILD_DIR.
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -33,48 +34,60 @@ import harness  # noqa: E402
 from capture_stream import CaptureStream  # noqa: E402
 from harness import ROLLUP_ALL, binary, query, rollup  # noqa: E402
 
-ZONE = "Asia/Tokyo"
 RSS_GROWTH_LIMIT = 1.10
 # SQLite's page cache limits (cache_size in common/store: collector, sensor), KiB.
 PAGE_CACHE_KIB = {"collector": 64 * 1024, "sensor": 16 * 1024}
-# Each sensor is fed this many frames a second on average (a month of the
-# fleet scenario at scale 10 is about 145,000 frames per sensor).
-FRAMES_PER_SECOND = 1200
-FRAMES_PER_SCALE_MONTH = 14_500
+# Each sensor is fed about this many frames a second, at least the whole
+# profile once (its six months are about 92,000 frames per sensor).
+FRAMES_PER_SECOND = 1000
+PROFILE = "talot2-2010.yaml"
+PROFILE_FRAMES_PER_SENSOR = 92_000
 
 
 # --- traffic -----------------------------------------------------------------
 
 class Traffic:
-    """Capture files per sensor in time order, their truth CSVs and the
-    configuration their truth assumes. One generator per source; swap
-    fleet_traffic for another (a teiten-synth profile) without touching
-    the rest."""
+    """Capture files per sensor in time order, their truth CSVs, the
+    configuration their truth assumes, and the fleet's time zone."""
 
     def __init__(self):
+        self.zone = None
         self.sensors = {}  # id -> {"observed": [...], "ignore_sources": [...]}
         self.captures = {}  # id -> [pcap paths in time order]
         self.truths = {}  # id -> [truth CSV paths]
 
 
-def fleet_traffic(out_dir, sensors, frames_per_sensor, seed):
-    """teiten-synth fleet, as many months (from 2010-07) as the frames need."""
-    scale = 10.0
-    months = max(1, -(-frames_per_sensor // int(FRAMES_PER_SCALE_MONTH * scale)))
+def profile_traffic(out_dir, frames_per_sensor, seed):
+    """teiten-synth profile with config/synth/talot2-2010.yaml, its monthly
+    targets scaled up when the run needs more frames than the profile has."""
+    with open(os.path.join(harness.SOURCE, "config", "synth", PROFILE)) as f:
+        text = f.read()
+    factor = max(1.0, frames_per_sensor / PROFILE_FRAMES_PER_SENSOR)
+
+    def scale_month(line):
+        if not re.match(r"\s*- \{month: ", line):
+            return line
+        return re.sub(r"(accesses|sources): (\d+)",
+                      lambda m: f"{m.group(1)}: {round(int(m.group(2)) * factor)}", line)
+
+    scaled = "\n".join(scale_month(line) for line in text.split("\n"))
+    profile = os.path.join(out_dir, PROFILE)
+    os.makedirs(out_dir, exist_ok=True)
+    with open(profile, "w") as f:
+        f.write(scaled)
+    subprocess.run([binary("teiten-synth"), "profile", profile, "--out", out_dir, "--seed",
+                    str(seed)], check=True, capture_output=True)
+    with open(os.path.join(out_dir, "profile.json")) as f:
+        fleet = json.load(f)
     t = Traffic()
-    for m in range(months):
-        year, month = 2010 + (6 + m) // 12, (6 + m) % 12 + 1
-        label = f"{year}-{month:02d}"
-        d = os.path.join(out_dir, label)
-        subprocess.run([binary("teiten-synth"), "fleet", "--sensors", str(sensors), "--month", label,
-                        "--scale", str(scale), "--seed", str(seed + m), "--out", d],
-                       check=True, capture_output=True)
-        for i in range(1, sensors + 1):
-            sid = f"s{i:02d}"
-            with open(os.path.join(d, f"{sid}.summary.json")) as f:
-                t.sensors[sid] = json.load(f)["sensor_view"]
-            t.captures.setdefault(sid, []).append(os.path.join(d, f"{sid}.pcap"))
-            t.truths.setdefault(sid, []).append(os.path.join(d, f"{sid}.truth.csv"))
+    t.zone = fleet["timezone"]
+    for sensor in fleet["sensors"]:
+        sid = sensor["id"]
+        t.sensors[sid] = {"observed": sensor["observed"], "ignore_sources": sensor["ignore_sources"]}
+        for month in fleet["months"]:
+            base = os.path.join(out_dir, month["month"], sid)
+            t.captures.setdefault(sid, []).append(base + ".pcap")
+            t.truths.setdefault(sid, []).append(base + ".truth.csv")
     return t
 
 
@@ -121,7 +134,6 @@ class Soak:
     def __init__(self, minutes, work, sensors=10, seed=1):
         self.work = work
         self.rng = random.Random(seed)
-        self.ids = [f"s{i:02d}" for i in range(1, sensors + 1)]
         self.feed_seconds = max(30.0, minutes * 60 - 15)
         # Kills and restarts in the first part; the rest is quiet, so the
         # processes that live through it show whether memory grows.
@@ -138,9 +150,11 @@ class Soak:
         self.stop = threading.Event()
 
         os.makedirs(work, exist_ok=True)
-        self.pki = harness.make_certs(os.path.join(work, "pki"), *self.ids)
         frames = int(FRAMES_PER_SECOND * self.feed_seconds)
-        self.traffic = fleet_traffic(os.path.join(work, "traffic"), sensors, frames, seed)
+        self.traffic = profile_traffic(os.path.join(work, "traffic"), frames, seed)
+        self.ids = sorted(self.traffic.sensors)[:sensors]
+        self.zone = self.traffic.zone
+        self.pki = harness.make_certs(os.path.join(work, "pki"), *self.ids)
         self.streams = {sid: CaptureStream(self.traffic.captures[sid]) for sid in self.ids}
         self.collector_db = os.path.join(work, "collector.db")
 
@@ -165,7 +179,7 @@ class Soak:
         listen = "\n  ".join(f"{k}: {val}" for k, val in v.items())
         path = os.path.join(self.work, "collector.yaml")
         harness.write_collector_config(path, self.port, self.pki, self.rng.sample(self.ids, len(self.ids)),
-                                       db=self.collector_db, timezone=ZONE, listen_extra=listen)
+                                       db=self.collector_db, timezone=self.zone, listen_extra=listen)
         return path, v
 
     def start_collector(self):
@@ -193,7 +207,7 @@ class Soak:
                                           extra=f"batch_rows: {v['batch_rows']}")
         extra += f"log: {{level: {v['level']}}}"
         harness.write_sensor_config(
-            os.path.join(self.work, f"{sid}.yaml"), sensor_id=sid, timezone=ZONE,
+            os.path.join(self.work, f"{sid}.yaml"), sensor_id=sid, timezone=self.zone,
             db=f"{sid}.db", flush=v["flush_interval"], observed=view["observed"],
             ignore=view["ignore_sources"],
             storage_extra=f", max_rows_in_memory: {v['max_rows_in_memory']}", extra=extra)
