@@ -12,7 +12,6 @@
 //   malformed + ignored + non-IP, summed over the days;
 // - whatever a capture file holds can be committed and frozen into batches:
 //   a commit that fails would keep the rows in memory forever.
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -34,11 +33,6 @@ constexpr size_t kBatchRows = 7;
 constexpr int kInputsPerDatabase = 2000;
 
 fs::path work_dir;
-
-void remove_work_dir() {
-  std::error_code ec;
-  fs::remove_all(work_dir, ec);
-}
 
 std::unique_ptr<sensor::StoreWorker> open_store() {
   static int generation = 0;
@@ -70,10 +64,7 @@ sensor::StoreWorker& store_worker() {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   process::set_log_level("off");
-  std::string tmpl = (fs::temp_directory_path() / "teiten-fuzz-capture-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) fuzz::broken("cannot create a temporary directory");
-  work_dir = tmpl;
-  std::atexit(remove_work_dir);
+  work_dir = fuzz::run_directory("capture");
   return 0;
 }
 

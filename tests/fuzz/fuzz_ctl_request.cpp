@@ -58,8 +58,6 @@ void stop_server() {
   boost::asio::post(server->io, [] { server->server->stop(); });
   server->guard.reset();
   server->thread.join();
-  std::error_code ec;
-  fs::remove_all(server->dir, ec);
 }
 
 bool blank(std::string_view s) {
@@ -160,10 +158,8 @@ void check_reply(const json& reply, const Expected& want, size_t index) {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   process::set_log_level("off");
-  std::string tmpl = (fs::temp_directory_path() / "teiten-fuzz-ctl-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) fuzz::broken("cannot create a temporary directory");
   server = new Server;
-  server->dir = tmpl;
+  server->dir = fuzz::run_directory("ctl");
   server->registry.add_sync("echo", "returns its arguments", [](const json& arguments) {
     return ctl::Reply::ok("echo", nlohmann::ordered_json(arguments));
   });

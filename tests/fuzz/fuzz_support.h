@@ -14,9 +14,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace teiten::fuzz {
 
@@ -28,6 +30,22 @@ namespace teiten::fuzz {
 
 inline std::string_view bytes_of(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+/// A directory of the run's own under $TMPDIR ("teiten-fuzz-NAME-XXXXXX"),
+/// removed with its contents when the process exits normally.
+inline std::filesystem::path run_directory(const std::string& name) {
+  static std::vector<std::filesystem::path> made;
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / ("teiten-fuzz-" + name + "-XXXXXX")).string();
+  if (!mkdtemp(pattern.data())) broken("cannot create a temporary directory");
+  if (made.empty())
+    std::atexit([] {
+      std::error_code ec;
+      for (const auto& dir : made) std::filesystem::remove_all(dir, ec);
+    });
+  made.push_back(pattern);
+  return pattern;
 }
 
 /// A file in memory (memfd) with a path any open() accepts: a regular

@@ -7,7 +7,6 @@
 // One more property, the collector's: a batch body its decoder accepts can
 // be stored. The ingest session applies every accepted body to the store;
 // one the store then refused would come back from the sensor forever.
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -21,11 +20,6 @@ using namespace teiten;
 namespace fs = std::filesystem;
 
 fs::path work_dir;
-
-void remove_work_dir() {
-  std::error_code ec;
-  fs::remove_all(work_dir, ec);
-}
 
 // One database for the whole run; each accepted body is a new batch.
 void check_storable(std::string_view body) {
@@ -51,10 +45,7 @@ void check_storable(std::string_view body) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string tmpl = (fs::temp_directory_path() / "teiten-fuzz-wire-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) fuzz::broken("cannot create a temporary directory");
-  work_dir = tmpl;
-  std::atexit(remove_work_dir);
+  work_dir = fuzz::run_directory("wire");
   return 0;
 }
 
