@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
@@ -83,6 +84,13 @@ class DiskFullRun:
     def committed(self):
         return query(self.db, "SELECT coalesce(sum(packets), 0) FROM coverage")[0][0]
 
+    def first_commit(self):
+        # The file exists a moment before the sensor has created its tables.
+        try:
+            return os.path.exists(self.db) and self.committed() > 0
+        except sqlite3.OperationalError:
+            return False
+
     def feed(self):
         stdin = self.sensor.stdin
         stdin.write(self.stream.header)
@@ -127,7 +135,7 @@ class DiskFullRun:
         feeder = threading.Thread(target=self.feed)
         feeder.start()
         try:
-            harness.wait_for(lambda: os.path.exists(self.db) and self.committed() > 0, 60,
+            harness.wait_for(self.first_commit, 60,
                              what="a first commit with the disk free")
             self.poll("free", 1)
             self.fill_disk()
