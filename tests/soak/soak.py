@@ -218,6 +218,10 @@ class Soak:
         db = os.path.join(self.work, f"{sid}.db")
         if not os.path.exists(db):
             return 0
+        # A sensor killed between creating the file and its schema leaves a
+        # database without tables, which holds no frame.
+        if query(db, "SELECT count(*) FROM sqlite_master")[0][0] == 0:
+            return 0
         return query(db, "SELECT coalesce(sum(packets), 0) FROM coverage")[0][0]
 
     def run_sensor(self, sid):
