@@ -8,6 +8,21 @@ function(teiten_target_defaults target)
   if(TEITEN_SANITIZER)
     target_compile_options(${target} PRIVATE -fsanitize=${TEITEN_SANITIZER} -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=${TEITEN_SANITIZER})
+    # Undefined behaviour fails the test that meets it, not just a log line.
+    if(TEITEN_SANITIZER MATCHES "undefined")
+      target_compile_options(${target} PRIVATE -fno-sanitize-recover=undefined)
+    endif()
+    # GCC warns that TSan does not model atomic_thread_fence, which Boost.Asio's
+    # handler dispatch uses next to its mutexes (which TSan does model); with
+    # -Werror that warning would stop every TSan build in Asio's headers.
+    if(TEITEN_SANITIZER MATCHES "thread" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      target_compile_options(${target} PRIVATE -Wno-tsan)
+    endif()
+  endif()
+  if(TEITEN_FUZZ)
+    # Coverage for libFuzzer in every target, so a fuzz target learns from
+    # all of teiten's code it reaches; only tests/fuzz links libFuzzer itself.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
   endif()
 endfunction()
 

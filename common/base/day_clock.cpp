@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -22,6 +23,13 @@ const date::time_zone* find_zone(const std::string& name) {
   }
 }
 
+// Capture times come from files, and a pcapng interface's if_tsoffset can
+// put them anywhere in int64; date's calendar ends at the year 32767, and
+// the arithmetic below must not overflow. Times beyond about 17,000 years
+// from 1970 are looked up at that bound (the counter calls anything outside
+// 1970..2106 malformed anyway), so day_of stays monotonic and defined.
+constexpr int64_t kFarthest = int64_t{1} << 39;
+
 }  // namespace
 
 DayClock::DayClock(const std::string& zone_name) : zone_(find_zone(zone_name)), name_(zone_name) {
@@ -29,6 +37,7 @@ DayClock::DayClock(const std::string& zone_name) : zone_(find_zone(zone_name)), 
 }
 
 Day DayClock::lookup(int64_t ts) {
+  ts = std::clamp(ts, -kFarthest, kFarthest);
   auto info = zone_->get_info(date::sys_seconds{std::chrono::seconds{ts}});
   int64_t offset = info.offset.count();
   int64_t day = floor_div(ts + offset, 86400);

@@ -1,8 +1,10 @@
 #include "daemon/sensor/offline_reader.h"
 
+#include <pthread.h>
 #include <stdio_ext.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -37,18 +39,41 @@ OpenedFile open_capture_file(const std::string& path, char* errbuf) {
     return f;
   }
   __fsetlocking(fp, FSETLOCKING_BYCALLER);
-  f.buffer = std::make_unique<char[]>(kReadBuffer);
+  f.buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);  // stdio fills it; no memset
   std::setvbuf(fp, f.buffer.get(), _IOFBF, kReadBuffer);
   f.pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
   if (!f.pcap) std::fclose(fp);  // libpcap owns the FILE only once it opened
   return f;
 }
 
+// The daemon's signal handlers (Boost.Asio's) are installed without
+// SA_RESTART, so a SIGHUP delivered to this thread while libpcap waits in
+// read() on a pipe (--read -) failed the read with EINTR, and a reload
+// ended the replay as a read error. SIGHUP is blocked here for the read, so
+// the kernel hands it to a thread that is not reading; SIGTERM and SIGINT
+// stay deliverable, so a stop still ends a read that waits on a silent pipe.
+class ReloadSignalBlocked {
+ public:
+  ReloadSignalBlocked() {
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hup, &previous_);
+  }
+  ~ReloadSignalBlocked() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  ReloadSignalBlocked(const ReloadSignalBlocked&) = delete;
+  ReloadSignalBlocked& operator=(const ReloadSignalBlocked&) = delete;
+
+ private:
+  sigset_t previous_;
+};
+
 }  // namespace
 
 ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline) {
   static auto log = process::logger("capture");
   ReadOutcome out;
+  ReloadSignalBlocked reloads_elsewhere;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   OpenedFile file = open_capture_file(path, errbuf);
   pcap_t* p = file.pcap;

@@ -1,6 +1,8 @@
 #include "common/base/day_clock.h"
 
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <limits>
 
 using namespace teiten::base;
 
@@ -47,4 +49,21 @@ TEST_CASE("unknown zones and bad days are rejected", "[base]") {
   CHECK_FALSE(parse_day("2010-7-9"));
   CHECK(format_day(*parse_day("1999-12-31")) == "1999-12-31");
   CHECK(*parse_day("1970-01-01") == 0);
+}
+
+TEST_CASE("times far outside the calendar get the day at a bound, in order", "[base]") {
+  // A pcapng interface's if_tsoffset can put a capture time anywhere in
+  // int64 (fuzz_packet found the overflow this used to be).
+  DayClock tokyo("Asia/Tokyo");
+  const int64_t extremes[] = {INT64_MIN, INT64_MIN + 1, -(int64_t{1} << 50), int64_t{1} << 50,
+                              INT64_MAX - 1, INT64_MAX};
+  Day previous = std::numeric_limits<Day>::min();
+  for (int64_t t : extremes) {
+    Day d = tokyo.day_of(t);
+    CHECK(d >= previous);
+    previous = d;
+  }
+  CHECK(tokyo.day_of(INT64_MAX) > 65535);
+  CHECK(tokyo.day_of(INT64_MIN) < 0);
+  CHECK(format_day(tokyo.day_of(1278601200)) == "2010-07-09");  // still right afterwards
 }

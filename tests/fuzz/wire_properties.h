@@ -60,6 +60,31 @@ inline std::string check_message(const wire::Frame& frame) {
   return {};
 }
 
+/// The frames tls::FrameChannel hands out for a stream: it reads 16 KiB
+/// (kChannelRead) only when no frame waits in its reader and pops one frame
+/// per read; the stream's end finishes the reader.
+inline std::vector<wire::Frame> read_as_channel(std::string_view data, std::string& error) {
+  constexpr size_t kChannelRead = 16384;
+  wire::FrameReader reader(kFuzzMaxFrame);
+  std::vector<wire::Frame> frames;
+  size_t at = 0;
+  for (;;) {
+    if (auto frame = reader.pop()) {
+      frames.push_back(std::move(*frame));
+      continue;
+    }
+    if (reader.failed()) break;
+    if (at >= data.size()) {
+      reader.finish();
+      break;
+    }
+    reader.feed(data.substr(at, kChannelRead));
+    at += kChannelRead;
+  }
+  error = reader.error();
+  return frames;
+}
+
 inline std::string check_frames(std::string_view data) {
   wire::FrameReader whole(kFuzzMaxFrame), chunked(kFuzzMaxFrame);
   whole.feed(data);
@@ -70,13 +95,22 @@ inline std::string check_frames(std::string_view data) {
   if (whole.buffered() > kFuzzMaxFrame + 4 || chunked.buffered() > kFuzzMaxFrame + 4)
     return "frame reader buffered more than max_frame + 4";
   if (whole.error() != chunked.error()) return "chunking changed the frame reader's error";
+  std::string channel_error;
+  std::vector<wire::Frame> channel = read_as_channel(data, channel_error);
+  if (channel_error != whole.error()) return "reading as FrameChannel does changed the error";
+  size_t index = 0;
   while (auto a = whole.pop()) {
     auto b = chunked.pop();
     if (!b || b->type != a->type || b->payload != a->payload)
       return "chunking changed the frames read";
+    if (index >= channel.size() || channel[index].type != a->type ||
+        channel[index].payload != a->payload)
+      return "reading as FrameChannel does changed the frames read";
+    ++index;
     if (auto problem = check_message(*a); !problem.empty()) return problem;
   }
   if (chunked.pop()) return "chunking produced an extra frame";
+  if (index != channel.size()) return "reading as FrameChannel does produced an extra frame";
   return {};
 }
 

@@ -129,6 +129,32 @@ class SensorReadTest(unittest.TestCase):
             self.assertGreaterEqual(got.get(key, 0), accesses, key)
         self.assertGreater(sum(got.values()), sum(ref.values()))
 
+    def test_reloads_while_reading_a_pipe_keep_the_replay_going(self):
+        # SIGHUP reaches the thread waiting in read() on the pipe; it used
+        # to fail that read (EINTR) and end the replay as a read error.
+        config = self.config(db="pipe.db")
+        log = open(self.tmp.file("pipe.log"), "w")
+        proc = subprocess.Popen([self.sensor, "-c", config, "--read", "-"],
+                                stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        with open(SCAN, "rb") as f:
+            data = f.read()
+        half = len(data) // 2
+        proc.stdin.write(data[:half])
+        proc.stdin.flush()
+        text = lambda: open(self.tmp.file("pipe.log")).read()  # noqa: E731
+        harness.wait_for(lambda: "read_start" in text(), 30, what="the replay to start")
+        for n in range(1, 4):
+            time.sleep(0.2)
+            proc.send_signal(signal.SIGHUP)
+            harness.wait_for(lambda: text().count('origin="SIGHUP"') >= n, 30,
+                             what=f"reload {n} to be applied")
+        proc.stdin.write(data[half:])
+        proc.stdin.close()
+        self.assertEqual(proc.wait(timeout=60), 0, text())
+        self.replay(self.config("ref.yaml", db="ref.db"), SCAN)
+        self.assertEqual(rollup(self.tmp.file("pipe.db")), rollup(self.tmp.file("ref.db")))
+
     def test_missing_file_and_empty_capture(self):
         config = self.config(db="m.db")
         r = self.replay(config, self.tmp.file("nope.pcap"), expect=4)

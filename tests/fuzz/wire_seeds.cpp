@@ -1,26 +1,17 @@
-// Replays inputs through the wire fuzz target's properties in ordinary
-// builds (GCC, ASan, release), so a crash once found stays fixed:
-//   wire_regressions DIR...            check every file in each directory
-//   wire_regressions --write-seeds DIR write valid frames and bodies to start a fuzzing corpus
+// Writes valid frames and batch bodies into DIR, to start fuzz_wire's
+// corpus (scripts/fuzz runs it):  wire_seeds DIR
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "common/wire/batch_codec.h"
 #include "common/wire/messages.h"
-#include "fuzz/wire_properties.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace teiten;
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 void write_file(const fs::path& p, const std::string& bytes) {
   std::ofstream out(p, std::ios::binary);
@@ -63,24 +54,9 @@ int write_seeds(const fs::path& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 3 && std::string(argv[1]) == "--write-seeds") return write_seeds(argv[2]);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s DIR... | --write-seeds DIR\n", argv[0]);
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s DIR\n", argv[0]);
     return 2;
   }
-  int failures = 0, files = 0;
-  for (int i = 1; i < argc; ++i) {
-    for (const auto& entry : fs::directory_iterator(argv[i])) {
-      if (!entry.is_regular_file() || entry.path().filename().string().rfind("README", 0) == 0)
-        continue;
-      ++files;
-      std::string problem = fuzz::check_wire_input(read_file(entry.path()));
-      if (!problem.empty()) {
-        std::fprintf(stderr, "FAIL %s: %s\n", entry.path().c_str(), problem.c_str());
-        ++failures;
-      }
-    }
-  }
-  std::printf("%d regression inputs, %d failed\n", files, failures);
-  return failures == 0 ? 0 : 1;
+  return write_seeds(argv[1]);
 }
