@@ -135,6 +135,13 @@ class OperationsTest(unittest.TestCase):
             self.assertEqual(readable.returncode, 0)
             self.assertIn("kernel_drops", readable.stdout)
             self.assertEqual(self.teitenctl("no-such-command").returncode, 2)
+            # An argument a command does not take is an error naming it (issue 12, defect 12).
+            code, bogus = self.ctl_json("status", "bogus=1")
+            self.assertEqual(bogus["result"], 1, bogus)
+            self.assertIn("'bogus'", bogus["text"])
+            code, top = self.ctl_json("top", "limit=3", "by=sources")
+            self.assertEqual(top["result"], 1, top)
+            self.assertIn("'by'", top["text"])
             self.assertEqual(daemon.stop(), 0)
         self.assertEqual(self.teitenctl("status").returncode, 3)  # no daemon answers
 
