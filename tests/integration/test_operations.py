@@ -218,6 +218,35 @@ class OperationsTest(unittest.TestCase):
         finally:
             receiver.close()
 
+    def test_a_stuck_capture_loop_stops_the_watchdog_pets_within_watchdog_sec(self):
+        # Issue 12, defect 13: the healthy quiet case is the test above; here
+        # the capture loop hangs (a test-only fault hook) and systemd must
+        # be left without pets, so it would restart the sensor.
+        harness.require_fault_hook(self, "teiten-sensor", "TEITEN_FAULT_CAPTURE_STALL")
+        receiver = NotifyReceiver(self.tmp.file("notify.sock"))
+        watchdog_sec = 2.0
+        try:
+            with Netns("w") as ns:
+                env = {"NOTIFY_SOCKET": receiver.path, "WATCHDOG_USEC": "2000000",
+                       # The loop passes about ten times a second (capture.timeout
+                       # 100ms) and at least at every watchdog check: pets come first.
+                       "TEITEN_FAULT_CAPTURE_STALL": "30"}
+                daemon, _ = self.start_sensor(ns, extra_env=env)
+                harness.wait_for(lambda: "fault=capture_stall" in daemon.log_text(), 60,
+                                 interval=0.05, what="the capture loop to stall")
+                stalled = time.monotonic()
+                harness.wait_for(lambda: "watchdog_withheld capture_loop_silent_ms" in
+                                 daemon.log_text(), 10, what="a withheld pet in the log")
+                time.sleep(3 * watchdog_sec)
+                ended = time.monotonic()
+                self.assertEqual(daemon.stop(), 0)  # the stuck loop still honours a stop
+            pets = [t for t, _ in receiver.lines("WATCHDOG=1")]
+            self.assertTrue([t for t in pets if t < stalled], "no pet while healthy")
+            late = [round(t - stalled, 2) for t in pets if stalled + watchdog_sec < t <= ended]
+            self.assertEqual(late, [], "pets after the stall plus WatchdogSec")
+        finally:
+            receiver.close()
+
     def test_started_as_root_it_drops_to_the_configured_user_keeping_cap_net_raw(self):
         os.chmod(self.tmp.path, 0o777)
         with Netns("u") as ns:
