@@ -20,9 +20,12 @@ struct CollectorConfig {
     uint16_t port = 0;              ///< split from address
     std::string ca, cert, key;      ///< required; resolved paths
     base::Duration idle_timeout{};  ///< a connection silent this long is closed
-    base::Duration handshake_timeout{};
-    uint32_t max_frame{};  ///< bytes
+    base::Duration handshake_timeout{};  ///< TLS handshake and HELLO, from accept
+    uint32_t max_frame{};                ///< bytes
     uint32_t max_connections{};
+    uint32_t max_unauthenticated{};  ///< connections without an accepted HELLO
+    uint32_t max_unauthenticated_per_address{};
+    uint64_t frame_memory{};  ///< bytes of frames held for all connections
     bool operator==(const Listen&) const = default;
   } listen;
 

@@ -1,5 +1,6 @@
 #include "common/ctl/command_registry.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -49,21 +50,50 @@ Reply Reply::from_json(const nlohmann::ordered_json& j) {
 CommandRegistry::CommandRegistry() {
   // An empty handler marks the built-in: dispatch answers it from the table
   // of *this* registry, so a copied registry lists its own commands.
-  commands_[kListCommands] = {"lists the commands this daemon accepts", Handler{}};
+  commands_[kListCommands] = {"lists the commands this daemon accepts", Handler{}, {}};
 }
 
 void CommandRegistry::add(const std::string& name, const std::string& help, Handler handler) {
+  add(name, help, {}, std::move(handler));
+}
+
+void CommandRegistry::add(const std::string& name, const std::string& help,
+                          std::vector<std::string> accepts, Handler handler) {
   if (name.empty()) throw std::invalid_argument("command name is empty");
   if (!handler) throw std::invalid_argument("command '" + name + "' has no handler");
-  commands_[name] = {help, std::move(handler)};
+  std::sort(accepts.begin(), accepts.end());
+  commands_[name] = {help, std::move(handler), std::move(accepts)};
 }
 
 void CommandRegistry::add_sync(const std::string& name, const std::string& help,
                                SyncHandler handler) {
+  add_sync(name, help, {}, std::move(handler));
+}
+
+void CommandRegistry::add_sync(const std::string& name, const std::string& help,
+                               std::vector<std::string> accepts, SyncHandler handler) {
   if (!handler) throw std::invalid_argument("command '" + name + "' has no handler");
-  add(name, help, [handler = std::move(handler)](const nlohmann::json& arguments, Respond respond) {
-    respond(handler(arguments));
-  });
+  add(name, help, std::move(accepts),
+      [handler = std::move(handler)](const nlohmann::json& arguments, Respond respond) {
+        respond(handler(arguments));
+      });
+}
+
+std::string CommandRegistry::unknown_arguments(const std::string& name, const Entry& entry,
+                                               const nlohmann::json& arguments) {
+  if (entry.accepts == kAnyArguments) return {};
+  std::string unknown;
+  size_t count = 0;
+  // nlohmann::json keeps object members sorted, so the names come in order.
+  for (const auto& [key, value] : arguments.items()) {
+    if (std::binary_search(entry.accepts.begin(), entry.accepts.end(), key)) continue;
+    unknown += (count++ ? ", '" : "'") + key + "'";
+  }
+  if (count == 0) return {};
+  std::string takes;
+  for (const auto& a : entry.accepts) takes += (takes.empty() ? "" : ", ") + a;
+  return name + ": unknown argument" + (count > 1 ? "s " : " ") + unknown + " (" + name +
+         (takes.empty() ? " takes no arguments)" : " takes: " + takes + ")");
 }
 
 void CommandRegistry::dispatch(const std::string& name, const nlohmann::json& arguments,
@@ -73,6 +103,10 @@ void CommandRegistry::dispatch(const std::string& name, const nlohmann::json& ar
   if (it == commands_.end()) {
     guarded({Result::unknown_command, "unknown command '" + name + "' (try list-commands)",
              nlohmann::json::object()});
+    return;
+  }
+  if (auto unknown = unknown_arguments(name, it->second, arguments); !unknown.empty()) {
+    guarded(Reply::error(unknown));
     return;
   }
   if (!it->second.handler) {

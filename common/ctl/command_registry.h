@@ -4,7 +4,9 @@
 // later (after a query on another thread); it should answer exactly once
 // (dispatch drops any answer after the first, and the server answers for a
 // handler that stays silent past its deadline). list-commands is built in.
-// add() and dispatch() run on the daemon's network thread only; a Respond
+// Each command names the arguments it takes; dispatch answers any other
+// with result 1 naming it (as Kea does), so a typo is never silently
+// ignored. add() and dispatch() run on the daemon's network thread only; a Respond
 // given by ControlServer may be called from any thread.
 #pragma once
 
@@ -38,6 +40,9 @@ struct Reply {
   static Reply from_json(const nlohmann::ordered_json& j);
 };
 
+/// As a command's `accepts`: it takes any arguments (test fixtures that echo them).
+inline const std::vector<std::string> kAnyArguments = {"*"};
+
 /// Delivers the answer; calls after the first are ignored.
 using Respond = std::function<void(Reply)>;
 using Handler = std::function<void(const nlohmann::json& arguments, Respond respond)>;
@@ -46,11 +51,17 @@ using SyncHandler = std::function<Reply(const nlohmann::json& arguments)>;
 class CommandRegistry {
  public:
   CommandRegistry();
-  /// Registers or replaces a command; help is one line for list-commands.
+  /// Registers or replaces a command; help is one line for list-commands;
+  /// `accepts` names the arguments it takes (none when omitted).
   void add(const std::string& name, const std::string& help, Handler handler);
+  void add(const std::string& name, const std::string& help, std::vector<std::string> accepts,
+           Handler handler);
   void add_sync(const std::string& name, const std::string& help, SyncHandler handler);
-  /// Runs the command (unknown: result 2); a throwing handler answers result 1
-  /// "NAME: what()" unless it already answered.
+  void add_sync(const std::string& name, const std::string& help,
+                std::vector<std::string> accepts, SyncHandler handler);
+  /// Runs the command (unknown: result 2; an argument it does not take:
+  /// result 1); a throwing handler answers result 1 "NAME: what()" unless
+  /// it already answered.
   void dispatch(const std::string& name, const nlohmann::json& arguments, Respond respond) const;
   /// (name, help) in name order, list-commands included.
   std::vector<std::pair<std::string, std::string>> commands() const;
@@ -59,7 +70,11 @@ class CommandRegistry {
   struct Entry {
     std::string help;
     Handler handler;  ///< empty for the built-in list-commands
+    std::vector<std::string> accepts;
   };
+  /// Empty when every argument is one the command takes.
+  static std::string unknown_arguments(const std::string& name, const Entry& entry,
+                                       const nlohmann::json& arguments);
   Reply list_commands() const;
 
   std::map<std::string, Entry> commands_;

@@ -108,6 +108,9 @@ void DaemonShell::arm_stop(std::string status, std::function<void()> stop) {
         ->info("signal name={} action=stop", sig == SIGINT ? "SIGINT" : "SIGTERM");
     notifier_.stopping(status);
     stop();
+    // Listen again: a later signal must reach a daemon that is still
+    // finishing (a sensor waiting for acknowledgements ends the wait).
+    arm_stop(status, stop);
   });
 }
 

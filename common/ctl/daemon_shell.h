@@ -92,7 +92,8 @@ class DaemonShell {
   /// Opens the control socket with the standard commands and the daemon's own.
   void start_control(const std::string& socket);
   void stop_control();
-  /// SIGTERM/SIGINT: logged, STOPPING=1 with `status`, then stop().
+  /// SIGTERM/SIGINT: logged, STOPPING=1 with `status`, then stop(); every
+  /// later signal calls stop() again.
   void arm_stop(std::string status, std::function<void()> stop);
   /// SIGHUP reloads like config-reload, with RELOADING=1 and READY=1 around it.
   void arm_hup();

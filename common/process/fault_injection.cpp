@@ -23,6 +23,7 @@ struct FaultInfo {
 
 constexpr FaultInfo kFaults[] = {
     {Fault::exit_after_commit, "exit_after_commit", "TEITEN_FAULT_EXIT_AFTER_COMMIT"},
+    {Fault::capture_stall, "capture_stall", "TEITEN_FAULT_CAPTURE_STALL"},
 };
 static_assert(std::size(kFaults) == kFaultCount, "one row per Fault");
 

@@ -23,8 +23,12 @@ enum class Fault : uint8_t {
   /// Collector: ends abruptly (as kill -9 would) right after committing
   /// its Nth batch, before the ACK is sent. TEITEN_FAULT_EXIT_AFTER_COMMIT=N.
   exit_after_commit,
+  /// Sensor: the capture loop stops coming back on its Nth pass between
+  /// dispatches, as a hung libpcap call would (it still honours a stop
+  /// request). TEITEN_FAULT_CAPTURE_STALL=N.
+  capture_stall,
 };
-inline constexpr size_t kFaultCount = 1;
+inline constexpr size_t kFaultCount = 2;
 
 #ifdef TEITEN_FAULT_INJECTION
 /// True exactly once: on the Nth pass through the fault's point, N the

@@ -10,9 +10,17 @@ void FrameChannel::read(ReadHandler handler) {
   if (!answer_from_reader(handler, true)) read_more(std::move(handler));
 }
 
+bool FrameChannel::charge(size_t held) {
+  if (!budget_) return true;
+  budget_->used = budget_->used - charged_ + held;
+  charged_ = held;
+  return budget_->used <= budget_->limit;
+}
+
 bool FrameChannel::answer_from_reader(ReadHandler& handler, bool post) {
   std::string error;
   std::optional<wire::Frame> frame = reader_.pop();
+  if (frame) charge(reader_.held_bytes());  // a handed-out frame is the caller's
   if (!frame) {
     if (!reader_.failed()) return false;
     error = reader_.error();
@@ -37,6 +45,12 @@ void FrameChannel::read_more(ReadHandler handler) {
         if (ec) return handler(ec, {}, {});
         bytes_read_ += n;
         reader_.feed(std::string_view(chunk_.data(), n));
+        if (!charge(reader_.held_bytes())) {
+          // Past the budget: free what this peer made us hold, now.
+          reader_ = wire::FrameReader(0);
+          charge(0);
+          return handler(asio::error::no_buffer_space, {}, {});
+        }
         if (!answer_from_reader(handler, false)) read_more(std::move(handler));
       });
 }

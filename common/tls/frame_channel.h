@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <deque>
@@ -24,6 +25,13 @@ namespace teiten::tls {
 
 using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 
+/// What every channel sharing it may hold in frames not yet handed out
+/// (the collector's listen.frame_memory). Used on one io thread only.
+struct FrameBudget {
+  size_t limit = SIZE_MAX;
+  size_t used = 0;
+};
+
 class FrameChannel {
  public:
   /// ec: transport error (EOF included). protocol_error: the bytes were not
@@ -33,7 +41,16 @@ class FrameChannel {
                                          const std::string& protocol_error, wire::Frame frame)>;
   using WriteHandler = std::function<void(const boost::system::error_code& ec)>;
 
-  FrameChannel(TlsStream& stream, uint32_t max_frame) : stream_(stream), reader_(max_frame) {}
+  /// With a budget, a read that would take it past its limit drops what
+  /// this channel holds and fails with boost::asio::error::no_buffer_space.
+  FrameChannel(TlsStream& stream, uint32_t max_frame, FrameBudget* budget = nullptr)
+      : stream_(stream), reader_(max_frame), budget_(budget) {}
+  ~FrameChannel() { charge(0); }
+  FrameChannel(const FrameChannel&) = delete;
+  FrameChannel& operator=(const FrameChannel&) = delete;
+
+  /// The largest frame accepted from the next header on.
+  void set_max_frame(uint32_t max_frame) { reader_.set_max_frame(max_frame); }
 
   /// The next frame; the handler runs from the io_context, never inside read().
   void read(ReadHandler handler);
@@ -48,9 +65,13 @@ class FrameChannel {
   bool answer_from_reader(ReadHandler& handler, bool post);
   void read_more(ReadHandler handler);
   void write_next();
+  /// Records that this channel now holds `held` bytes; false past the budget.
+  bool charge(size_t held);
 
   TlsStream& stream_;
   wire::FrameReader reader_;
+  FrameBudget* budget_;
+  size_t charged_ = 0;
   std::array<char, 16384> chunk_{};
   std::deque<std::pair<std::string, WriteHandler>> writes_;
   bool writing_ = false;

@@ -50,6 +50,13 @@ void FrameReader::complete_frame() {
   header_have_ = 0;
 }
 
+size_t FrameReader::held_bytes() const {
+  // An idle reader's empty string holds nothing beyond the object itself.
+  size_t held = body_length_ ? body_.capacity() : 0;
+  for (const auto& f : ready_) held += f.payload.capacity();
+  return held;
+}
+
 std::optional<Frame> FrameReader::pop() {
   if (ready_.empty()) return std::nullopt;
   Frame f = std::move(ready_.front());

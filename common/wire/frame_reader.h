@@ -34,6 +34,12 @@ class FrameReader {
   /// End of stream: a partly received frame becomes a "truncated" error.
   void finish();
 
+  /// Applies to frames whose header has not been read yet (the collector
+  /// raises it once a peer has identified itself).
+  void set_max_frame(uint32_t max_frame) { max_frame_ = max_frame; }
+  /// Bytes allocated for frames now: the unfinished one and those not popped.
+  size_t held_bytes() const;
+
   bool failed() const { return !error_.empty(); }
   /// Empty unless failed().
   const std::string& error() const { return error_; }

@@ -32,6 +32,13 @@ constexpr size_t kMaxCounterNameBytes = 64;
 /// collector's `listen.max_frame` key.
 constexpr uint32_t kMaxReplyFrame = kMinFrameLength + 2 + 2 + kMaxReasonBytes;
 
+/// The largest HELLO frame: four u16-length strings at their bounds. Until
+/// a HELLO is accepted the collector reads with this limit, so a peer that
+/// has not identified itself cannot make it hold a large frame.
+constexpr uint32_t kMaxHelloFrame = kMinFrameLength + 2 + kMaxSensorIdBytes + 2 +
+                                    kMaxTimezoneBytes + 2 + kDatabaseIdBytes + 2 +
+                                    kMaxSoftwareBytes;
+
 // Batch body record sizes, for bounds checks before any reservation and for
 // choosing a batch size that fits the collector's max_frame.
 /// day, proto, port, kind, family, IPv4 src, accesses, first_seen, last_seen

@@ -1,5 +1,6 @@
 #include "daemon/collector/ingest_server.h"
 
+#include "common/base/wall_clock.h"
 #include "common/process/logging.h"
 #include "common/tls/tls_context.h"
 #include "daemon/collector/ingest_session.h"
@@ -8,6 +9,10 @@ namespace teiten::collector {
 namespace asio = boost::asio;
 
 namespace {
+
+// Connections past a limit that are still told "overloaded" over TLS; past
+// these they are closed at once. Each lives at most listen.handshake_timeout.
+constexpr size_t kMaxRefusing = 32;
 
 asio::ip::tcp::endpoint listen_endpoint(const config::CollectorConfig& c) {
   boost::system::error_code ec;
@@ -35,6 +40,7 @@ IngestServer::IngestServer(asio::io_context& io, const config::CollectorConfig& 
       tls_(tls::make_server_context({config.listen.ca, config.listen.cert, config.listen.key})),
       acceptor_(io),
       allowlist_(config.sensors.begin(), config.sensors.end()) {
+  frame_budget_.limit = config_.listen.frame_memory;
   auto ep = listen_endpoint(config_);
   boost::system::error_code ec;
   acceptor_.open(ep.protocol(), ec);
@@ -62,6 +68,7 @@ void IngestServer::start() {
 void IngestServer::reconfigure(const config::CollectorConfig& config) {
   config_ = config;  // its restart keys (listen address, TLS files) are the running ones
   allowlist_ = std::set<std::string>(config.sensors.begin(), config.sensors.end());
+  frame_budget_.limit = config_.listen.frame_memory;
   // Sensors no longer allowlisted lose their connections now, not at their next batch.
   auto open = sessions_;
   for (const auto& s : open)
@@ -71,23 +78,60 @@ void IngestServer::reconfigure(const config::CollectorConfig& config) {
 void IngestServer::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
     if (stopping_) return;
-    if (ec) {
+    if (ec)
       process::logger("ingest")->warn("accept_failed error=\"{}\"", ec.message());
-    } else if (sessions_.size() >= config_.listen.max_connections) {
-      boost::system::error_code ignored;
-      auto remote = socket.remote_endpoint(ignored);
-      refused(RefusalReason::overloaded, {0, remote.address().to_string(), "", "",
-                                          "too many connections (listen.max_connections)"});
-      socket.close(ignored);
-    } else {
-      stats_.count(CollectorCounter::connections);
-      auto session = std::make_shared<IngestSession>(*this, std::move(socket), tls_);
-      sessions_.insert(session);
-      stats_.set_active_connections(sessions_.size());
-      session->start();
-    }
+    else
+      admit(std::move(socket));
     accept();
   });
+}
+
+std::string IngestServer::over_limit(const std::string& address) const {
+  const auto& l = config_.listen;
+  if (sessions_.size() - refusing_ >= l.max_connections)
+    return "too many connections (listen.max_connections)";
+  if (unauthenticated_ >= l.max_unauthenticated)
+    return "too many connections without an accepted HELLO (listen.max_unauthenticated)";
+  auto it = unauthenticated_by_address_.find(address);
+  if (it != unauthenticated_by_address_.end() && it->second >= l.max_unauthenticated_per_address)
+    return "too many connections without an accepted HELLO from " + address +
+           " (listen.max_unauthenticated_per_address)";
+  return {};
+}
+
+void IngestServer::admit(asio::ip::tcp::socket socket) {
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  const std::string address = remote.address().to_string();
+  std::string limit = over_limit(address);
+  if (!limit.empty()) {
+    refused(RefusalReason::overloaded, {base::unix_now(), address, "", "", limit});
+    if (refusing_ >= kMaxRefusing) {
+      socket.close(ec);
+      return;
+    }
+    ++refusing_;
+  } else {
+    stats_.count(CollectorCounter::connections);
+    ++unauthenticated_;
+    ++unauthenticated_by_address_[address];
+  }
+  auto session = std::make_shared<IngestSession>(*this, std::move(socket), tls_, address, limit);
+  sessions_.insert(session);
+  stats_.set_active_connections(sessions_.size() - refusing_);
+  session->start();
+}
+
+void IngestServer::forget_unauthenticated(const std::string& address) {
+  --unauthenticated_;
+  auto it = unauthenticated_by_address_.find(address);
+  if (it != unauthenticated_by_address_.end() && --it->second == 0)
+    unauthenticated_by_address_.erase(it);
+}
+
+void IngestServer::authenticated(const IngestSession& s) {
+  forget_unauthenticated(s.address());
 }
 
 void IngestServer::stop() {
@@ -107,8 +151,12 @@ void IngestServer::refused(RefusalReason why, Refusal r) {
 }
 
 void IngestServer::session_ended(const std::shared_ptr<IngestSession>& s) {
-  sessions_.erase(s);
-  stats_.set_active_connections(sessions_.size());
+  if (sessions_.erase(s) == 0) return;
+  if (s->refusing())
+    --refusing_;
+  else if (!s->identified())
+    forget_unauthenticated(s->address());
+  stats_.set_active_connections(sessions_.size() - refusing_);
 }
 
 }  // namespace teiten::collector

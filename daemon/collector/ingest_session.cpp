@@ -73,11 +73,15 @@ std::string_view name(CloseReason why) {
 }
 
 IngestSession::IngestSession(IngestServer& server, asio::ip::tcp::socket socket,
-                             asio::ssl::context& tls)
+                             asio::ssl::context& tls, std::string address,
+                             std::string overloaded)
     : server_(server),
       stream_(std::move(socket), tls),
-      channel_(stream_, server.config().listen.max_frame),
-      timer_(server.io()) {
+      // Until its HELLO is accepted a peer may announce no more than a HELLO.
+      channel_(stream_, wire::kMaxHelloFrame, &server.frame_budget()),
+      timer_(server.io()),
+      address_(std::move(address)),
+      overloaded_(std::move(overloaded)) {
   remote_ = endpoint_text(stream_.next_layer());
 }
 
@@ -86,12 +90,15 @@ void IngestSession::arm_timer(std::chrono::milliseconds after, CloseReason why) 
   timer_.async_wait([self = shared_from_this(), why](const boost::system::error_code& ec) {
     if (ec || self->closed_) return;
     const bool idle = why == CloseReason::idle_timeout;
-    const std::string text = idle ? "idle timeout: nothing received within listen.idle_timeout"
-                                  : "handshake timeout: no TLS handshake within "
-                                    "listen.handshake_timeout";
+    const bool no_hello = !idle && self->tls_done_;
+    const std::string text =
+        idle       ? "idle timeout: nothing received within listen.idle_timeout"
+        : no_hello ? "handshake timeout: no HELLO within listen.handshake_timeout"
+                   : "handshake timeout: no TLS handshake within listen.handshake_timeout";
     if (idle) self->server_.stats().count(CollectorCounter::idle_timeouts);
-    if (!self->identified_)
-      self->server_.refused(idle ? RefusalReason::no_hello : RefusalReason::handshake_timeout,
+    // A connection past a limit was counted as refused when it came.
+    if (!self->identified_ && !self->refusing())
+      self->server_.refused(no_hello ? RefusalReason::no_hello : RefusalReason::handshake_timeout,
                             {base::unix_now(), self->remote_, self->verify_fingerprint_, "", text});
     self->close(why, text);
   });
@@ -108,6 +115,7 @@ void IngestSession::start() {
     }
     return preverified;
   });
+  handshake_deadline_ = std::chrono::steady_clock::now() + server_.config().listen.handshake_timeout;
   arm_timer(server_.config().listen.handshake_timeout, CloseReason::handshake_timeout);
   stream_.async_handshake(
       asio::ssl::stream_base::server,
@@ -120,11 +128,14 @@ void IngestSession::on_handshake(const boost::system::error_code& ec) {
   if (ec) {
     std::string why = verify_failure_.empty() ? "TLS handshake failed: " + ec.message()
                                               : "certificate rejected: " + verify_failure_;
-    server_.refused(RefusalReason::handshake,
-                    {base::unix_now(), remote_, verify_fingerprint_, "", why});
+    if (!refusing())
+      server_.refused(RefusalReason::handshake,
+                      {base::unix_now(), remote_, verify_fingerprint_, "", why});
     close(CloseReason::handshake_failed, why);
     return;
   }
+  if (refusing()) return send_refusal(RefusalReason::overloaded, overloaded_);
+  tls_done_ = true;
   X509* cert = SSL_get1_peer_certificate(stream_.native_handle());
   peer_ = tls::identity_of(cert);
   X509_free(cert);
@@ -132,7 +143,13 @@ void IngestSession::on_handshake(const boost::system::error_code& ec) {
 }
 
 void IngestSession::read_frame() {
-  arm_timer(server_.config().listen.idle_timeout, CloseReason::idle_timeout);
+  if (identified_) {
+    arm_timer(server_.config().listen.idle_timeout, CloseReason::idle_timeout);
+  } else {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        handshake_deadline_ - std::chrono::steady_clock::now());
+    arm_timer(std::max(left, std::chrono::milliseconds(0)), CloseReason::handshake_timeout);
+  }
   channel_.read([self = shared_from_this()](const boost::system::error_code& ec,
                                             const std::string& protocol_error, wire::Frame frame) {
     self->on_frame(ec, protocol_error, std::move(frame));
@@ -143,6 +160,9 @@ void IngestSession::on_frame(const boost::system::error_code& ec, const std::str
                              wire::Frame frame) {
   if (closed_) return;
   timer_.cancel();
+  if (ec == asio::error::no_buffer_space)
+    return refuse(RefusalReason::overloaded,
+                  "frames being received on all connections would pass listen.frame_memory");
   if (ec) {
     if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
       close(CloseReason::disconnected);
@@ -184,6 +204,8 @@ void IngestSession::on_hello(wire::Hello hello) {
                                                         "' counts days in " + hello.timezone +
                                                         ", but the fleet uses " + fleet);
   identified_ = true;
+  server_.authenticated(*this);
+  channel_.set_max_frame(server_.config().listen.max_frame);
   sensor_id_ = hello.sensor_id;
   database_id_ = hello.database_id;
   auto& live = server_.stats().sensor(sensor_id_);
@@ -279,6 +301,10 @@ void IngestSession::on_batch(wire::Batch batch) {
 
 void IngestSession::refuse(RefusalReason why, const std::string& reason) {
   server_.refused(why, {base::unix_now(), remote_, peer_.fingerprint, sensor_id_, reason});
+  send_refusal(why, reason);
+}
+
+void IngestSession::send_refusal(RefusalReason why, const std::string& reason) {
   if (closed_) return;
   // A peer that does not read its refusal must not hold the connection.
   timer_.expires_after(std::chrono::seconds(5));

@@ -8,6 +8,9 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "common/tally/packet_counter.h"
@@ -21,13 +24,32 @@ class CaptureControl {
  public:
   /// Asks for a flush at the next dispatch boundary; wakes a blocked capture.
   /// `done`, when given, runs after that flush's commit.
+  /// After capture_finished(), nothing is left to flush: `done` runs at once,
+  /// on the caller's thread, with the outcome of the last flush.
   void request_flush(FlushDone done = nullptr) {
     if (done) {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      if (finished_) {
+        auto [committed, error] = *finished_;
+        lock.unlock();
+        done(committed, error);
+        return;
+      }
       waiters_.push_back(std::move(done));
     }
     flush_.store(true, std::memory_order_relaxed);
     wake();
+  }
+  /// The capture loop has ended and its last flush was stored (or failed):
+  /// answers the requests that came too late for it, and every later one.
+  void capture_finished(bool committed, const std::string& error) {
+    std::vector<FlushDone> late;
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = std::make_pair(committed, error);
+      late = std::exchange(waiters_, {});
+    }
+    for (auto& done : late) done(committed, error);
   }
   bool take_flush_request() { return flush_.exchange(false, std::memory_order_relaxed); }
   /// Callbacks of the flush requests answered by the flush about to happen.
@@ -37,11 +59,13 @@ class CaptureControl {
   }
 
   /// Stops the capture loop soon; wakes a blocked libpcap call when a waker is set.
+  /// Each request counts: a later one also ends the wait for acknowledgements.
   void request_stop() {
-    stop_.store(true);
+    stops_.fetch_add(1);
     wake();
   }
-  bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
+  bool stop_requested() const { return stop_requests() > 0; }
+  uint64_t stop_requests() const { return stops_.load(std::memory_order_relaxed); }
   void set_waker(std::function<void()> waker) {
     std::lock_guard lock(mutex_);
     waker_ = std::move(waker);
@@ -73,13 +97,14 @@ class CaptureControl {
 
  private:
   std::atomic<bool> flush_{false};
-  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> stops_{0};
   std::atomic<bool> rules_changed_{false};
   // No limit until the configuration sets one (storage.max_rows_in_memory).
   std::atomic<size_t> max_rows_{std::numeric_limits<size_t>::max()};
   std::mutex mutex_;
   std::shared_ptr<const tally::CountingRules> pending_;
   std::vector<FlushDone> waiters_;
+  std::optional<std::pair<bool, std::string>> finished_;  ///< the last flush's outcome
   std::function<void()> waker_;
 };
 

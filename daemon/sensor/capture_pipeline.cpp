@@ -1,6 +1,9 @@
 #include "daemon/sensor/capture_pipeline.h"
 
 #include <algorithm>
+#include <thread>
+
+#include "common/process/fault_injection.h"
 
 namespace teiten::sensor {
 namespace {
@@ -20,6 +23,9 @@ CapturePipeline::CapturePipeline(tally::PacketCounter& counter, CaptureControl& 
 void CapturePipeline::between_batches() {
   auto now = std::chrono::steady_clock::now();
   heartbeat_ms_.store(steady_ms(now), std::memory_order_relaxed);
+  // Test builds only: hang here, heartbeat frozen, until told to stop.
+  if (TEITEN_FAULT_FIRES(capture_stall))
+    while (!control_.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   if (auto rules = control_.take_rules()) counter_.set_rules(std::move(rules));
   size_t rows = counter_.delta().rows.rows();
   uint64_t held = rows_held();

@@ -21,7 +21,7 @@ void SensorDaemon::register_commands() {
   registry_.add(
       "top",
       "today's top port types by accesses and by sources (flushes first); "
-      "arguments: limit (10), day (YYYY-MM-DD)",
+      "arguments: limit (10), day (YYYY-MM-DD)", {"limit", "day"},
       [this](const json& args, ctl::Respond respond) { command_top(args, std::move(respond)); });
   registry_.add("flush", "commit what was counted now and ship it",
                 [this](const json&, ctl::Respond respond) { command_flush(std::move(respond)); });

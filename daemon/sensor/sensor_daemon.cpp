@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <iostream>
 
@@ -41,11 +42,16 @@ StoreWorker::Freezer make_freezer(size_t batch_rows) {
   };
 }
 
-// Waits until every batch is acknowledged or the deadline passes.
-bool wait_for_outbox(StoreWorker& store, std::chrono::steady_clock::time_point deadline) {
+enum class AckWait { acknowledged, timed_out, interrupted };
+
+// Waits until every batch is acknowledged, the deadline passes or a stop
+// request ends the wait (checked every 100 ms, so a signal acts at once).
+AckWait wait_for_outbox(StoreWorker& store, std::chrono::steady_clock::time_point deadline,
+                        const std::function<bool()>& interrupted) {
   for (;;) {
-    if (store.outbox_state().batches == 0) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (store.outbox_state().batches == 0) return AckWait::acknowledged;
+    if (interrupted()) return AckWait::interrupted;
+    if (std::chrono::steady_clock::now() >= deadline) return AckWait::timed_out;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
@@ -237,13 +243,31 @@ int SensorDaemon::finish(int code) {
                   stats.last_error);
     return kExitFailure;
   }
+  // Nothing is left in memory: `flush` and `top` are answered at once from
+  // here on instead of waiting for a capture loop that has ended.
+  control_.capture_finished(true, "");
   if (shipper_) {
     auto wait = live() ? std::chrono::seconds(kStopShipWait)
                        : std::chrono::seconds(options_.ship_timeout_seconds);
-    if (!wait_for_outbox(*store_, std::chrono::steady_clock::now() + wait)) {
+    // The stop that ended a live capture allows the short wait; any further
+    // one ends it. With --read any stop request ends it, also one that came
+    // while reading.
+    const uint64_t allowed = live() ? control_.stop_requests() : 0;
+    auto before = store_->outbox_state();
+    if (before.batches > 0)
+      log->info("waiting_for_acknowledgements batches={} rows={} timeout_s={}", before.batches,
+                before.rows, std::chrono::duration_cast<std::chrono::seconds>(wait).count());
+    auto waited = wait_for_outbox(*store_, std::chrono::steady_clock::now() + wait,
+                                  [&] { return control_.stop_requests() > allowed; });
+    if (waited != AckWait::acknowledged) {
       auto q = store_->outbox_state();
-      log->warn("unacknowledged_batches batches={} rows={} action=sent_on_next_run", q.batches,
-                q.rows);
+      if (waited == AckWait::interrupted)
+        log->warn("acknowledgement_wait_ended by=stop_request batches={} rows={} "
+                  "action=kept_for_next_run",
+                  q.batches, q.rows);
+      else
+        log->warn("unacknowledged_batches batches={} rows={} action=sent_on_next_run",
+                  q.batches, q.rows);
       if (!live() && code == kExitOk) code = kExitUnacknowledged;
     }
   }

@@ -138,6 +138,13 @@ void Shipper::connect() {
                   asio::ssl::stream_base::client,
                   [this, gen](const boost::system::error_code& ec3) {
                     if (gen != generation_) return;
+                    // A collector past its limits and its refusal pool closes
+                    // before the handshake: say what that most likely means.
+                    if (ec3 == asio::error::eof || ec3 == asio::ssl::error::stream_truncated ||
+                        ec3 == asio::error::connection_reset)
+                      return fail("collector overloaded, retrying later: " + config_.address +
+                                  " closed the connection during the TLS handshake (" +
+                                  ec3.message() + ")");
                     if (ec3)
                       return fail("TLS handshake with " + config_.address +
                                   " failed: " + ec3.message() + " " + tls::openssl_errors());
@@ -182,9 +189,12 @@ void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
   if (!protocol_error.empty()) return fail("bad frame from collector: " + protocol_error);
   auto msg = wire::decode_message(frame);
   if (!msg) return fail("bad message from collector: " + msg.error());
-  if (auto* refuse = std::get_if<wire::Refuse>(&*msg))
+  if (auto* refuse = std::get_if<wire::Refuse>(&*msg)) {
+    if (refuse->code == wire::RefuseCode::overloaded)
+      return fail("collector overloaded, retrying later: " + refuse->reason);
     return fail("refused by collector (" + std::string(wire::name(refuse->code)) +
                 "): " + refuse->reason);
+  }
   if (auto* err = std::get_if<wire::ErrorReply>(&*msg))
     return fail("collector error (" + std::string(wire::name(err->code)) + "): " + err->message);
   if (auto* welcome = std::get_if<wire::Welcome>(&*msg)) {

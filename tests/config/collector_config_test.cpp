@@ -180,3 +180,19 @@ TEST_CASE("the collector's many-errors fixture reports every error in file order
              "15:10: log.level: unknown log level 'chatty' (expected one of trace, debug, info, "
              "warn, error, critical, off)"});
 }
+
+TEST_CASE("frame_memory smaller than max_frame is an error at frame_memory's value", "[config]") {
+  TempDir dir;
+  auto file = dir.write("collector.yaml", yaml(R"(
+listen:
+  address: 0.0.0.0:7450
+  ca: ca.pem
+  cert: c.pem
+  key: c.key
+  max_frame: 32MiB
+  frame_memory: 16MiB
+sensors: [s01]
+)"));
+  CHECK(collector_errors(file) ==
+        Errors{"7:17: listen.frame_memory: 16MiB is less than listen.max_frame (32MiB)"});
+}

@@ -83,6 +83,9 @@ listen:
   handshake_timeout: 10s
   max_frame: 16MiB
   max_connections: 1024
+  max_unauthenticated: 256
+  max_unauthenticated_per_address: 8
+  frame_memory: 256MiB
 sensors: [s01]
 fleet: {timezone: UTC}
 storage: {path: a.db}
@@ -102,6 +105,9 @@ listen:
   handshake_timeout: 11s
   max_frame: 1MiB
   max_connections: 10
+  max_unauthenticated: 5
+  max_unauthenticated_per_address: 2
+  frame_memory: 8MiB
 sensors: [s01, s02]
 fleet: {timezone: Asia/Tokyo}
 storage: {path: b.db}

@@ -57,7 +57,7 @@ TEST_CASE("an unknown command is result 2 and points at list-commands", "[ctl]")
 
 TEST_CASE("a handler gets the request's arguments", "[ctl]") {
   CommandRegistry registry;
-  registry.add_sync("echo", "", [](const json& a) { return Reply::ok("", a); });
+  registry.add_sync("echo", "", ctl::kAnyArguments, [](const json& a) { return Reply::ok("", a); });
   auto replies = run(registry, "echo", json{{"limit", 20}});
   CHECK(replies.at(0).arguments == json{{"limit", 20}});
 }
@@ -117,4 +117,32 @@ TEST_CASE("from_json rejects what is not a reply", "[ctl]") {
   CHECK_THROWS_AS(Reply::from_json(json{{"result", 0}, {"text", 5}}), std::runtime_error);
   CHECK_THROWS_AS(Reply::from_json(json{{"result", 0}, {"arguments", json::array()}}),
                   std::runtime_error);
+}
+
+TEST_CASE("an argument a command does not take is result 1 naming it, before the handler runs",
+          "[ctl]") {
+  CommandRegistry registry;
+  int ran = 0;
+  registry.add_sync("status", "", [&](const json&) {
+    ++ran;
+    return Reply::ok("");
+  });
+  registry.add_sync("top", "", {"limit", "day"}, [&](const json&) {
+    ++ran;
+    return Reply::ok("");
+  });
+  auto bogus = run(registry, "status", json{{"bogus", 1}});
+  REQUIRE(bogus.size() == 1);
+  CHECK(bogus[0].result == Result::error);
+  CHECK(bogus[0].text == "status: unknown argument 'bogus' (status takes no arguments)");
+  auto two = run(registry, "top", json{{"limit", 3}, {"by", "sources"}, {"x", true}});
+  REQUIRE(two.size() == 1);
+  CHECK(two[0].result == Result::error);
+  CHECK(two[0].text == "top: unknown arguments 'by', 'x' (top takes: day, limit)");
+  CHECK(ran == 0);
+  CHECK(run(registry, "top", json{{"limit", 3}, {"day", "2026-01-01"}})[0].result == Result::ok);
+  CHECK(run(registry, "status")[0].result == Result::ok);
+  CHECK(ran == 2);
+  // list-commands takes none either.
+  CHECK(run(registry, "list-commands", json{{"verbose", 1}})[0].result == Result::error);
 }

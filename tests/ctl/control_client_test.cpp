@@ -44,7 +44,7 @@ struct RawListener {
 TEST_CASE("call returns the daemon's reply", "[ctl][client]") {
   TempDir dir;
   ctl::CommandRegistry registry;
-  registry.add_sync("echo", "", [](const json& a) { return Reply::ok("echoed", a); });
+  registry.add_sync("echo", "", ctl::kAnyArguments, [](const json& a) { return Reply::ok("echoed", a); });
   ServerHarness server(registry, at(dir.file("c.sock")));
   ctl::CallError error;
   auto reply = ctl::call(server.path(), "echo", json{{"limit", 20}}, 2000ms, error);

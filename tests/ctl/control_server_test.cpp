@@ -29,9 +29,9 @@ struct TestCommands {
   std::vector<ctl::Respond> held;  ///< answers the test gives by hand
 
   TestCommands() {
-    registry.add_sync("echo", "returns its arguments",
+    registry.add_sync("echo", "returns its arguments", ctl::kAnyArguments,
                       [](const json& a) { return Reply::ok("echo", a); });
-    registry.add("later", "answers from a worker thread after delay_ms",
+    registry.add("later", "answers from a worker thread after delay_ms", ctl::kAnyArguments,
                  [this](const json& a, ctl::Respond respond) {
                    int delay = a.value("delay_ms", 20);
                    json copy = a;

@@ -100,7 +100,7 @@ struct CtlFixture {
                         {"ports", json::array({{{"port", 22}, {"accesses", 1234}},
                                                {{"port", 445}, {"accesses", 7}}})}});
     });
-    registry.add_sync("echo", "", [](const json& a) { return Reply::ok("", a); });
+    registry.add_sync("echo", "", ctl::kAnyArguments, [](const json& a) { return Reply::ok("", a); });
     registry.add_sync("broken", "",
                       [](const json&) -> Reply { throw std::runtime_error("database is locked"); });
     registry.add_sync("nothing", "", [](const json&) {

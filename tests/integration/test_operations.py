@@ -135,6 +135,13 @@ class OperationsTest(unittest.TestCase):
             self.assertEqual(readable.returncode, 0)
             self.assertIn("kernel_drops", readable.stdout)
             self.assertEqual(self.teitenctl("no-such-command").returncode, 2)
+            # An argument a command does not take is an error naming it (issue 12, defect 12).
+            code, bogus = self.ctl_json("status", "bogus=1")
+            self.assertEqual(bogus["result"], 1, bogus)
+            self.assertIn("'bogus'", bogus["text"])
+            code, top = self.ctl_json("top", "limit=3", "by=sources")
+            self.assertEqual(top["result"], 1, top)
+            self.assertIn("'by'", top["text"])
             self.assertEqual(daemon.stop(), 0)
         self.assertEqual(self.teitenctl("status").returncode, 3)  # no daemon answers
 
@@ -208,6 +215,35 @@ class OperationsTest(unittest.TestCase):
             gaps = [b - a for a, b in zip(pets, pets[1:])]
             self.assertLess(max(gaps), 2.0, gaps)  # always within the watchdog interval
             self.assertTrue(receiver.lines("STOPPING=1"))
+        finally:
+            receiver.close()
+
+    def test_a_stuck_capture_loop_stops_the_watchdog_pets_within_watchdog_sec(self):
+        # Issue 12, defect 13: the healthy quiet case is the test above; here
+        # the capture loop hangs (a test-only fault hook) and systemd must
+        # be left without pets, so it would restart the sensor.
+        harness.require_fault_hook(self, "teiten-sensor", "TEITEN_FAULT_CAPTURE_STALL")
+        receiver = NotifyReceiver(self.tmp.file("notify.sock"))
+        watchdog_sec = 2.0
+        try:
+            with Netns("w") as ns:
+                env = {"NOTIFY_SOCKET": receiver.path, "WATCHDOG_USEC": "2000000",
+                       # The loop passes about ten times a second (capture.timeout
+                       # 100ms) and at least at every watchdog check: pets come first.
+                       "TEITEN_FAULT_CAPTURE_STALL": "30"}
+                daemon, _ = self.start_sensor(ns, extra_env=env)
+                harness.wait_for(lambda: "fault=capture_stall" in daemon.log_text(), 60,
+                                 interval=0.05, what="the capture loop to stall")
+                stalled = time.monotonic()
+                harness.wait_for(lambda: "watchdog_withheld capture_loop_silent_ms" in
+                                 daemon.log_text(), 10, what="a withheld pet in the log")
+                time.sleep(3 * watchdog_sec)
+                ended = time.monotonic()
+                self.assertEqual(daemon.stop(), 0)  # the stuck loop still honours a stop
+            pets = [t for t, _ in receiver.lines("WATCHDOG=1")]
+            self.assertTrue([t for t in pets if t < stalled], "no pet while healthy")
+            late = [round(t - stalled, 2) for t in pets if stalled + watchdog_sec < t <= ended]
+            self.assertEqual(late, [], "pets after the stall plus WatchdogSec")
         finally:
             receiver.close()
 

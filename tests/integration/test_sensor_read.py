@@ -1,6 +1,7 @@
 """teiten-sensor --read as a process: restarts, kill -9, the database lock,
 unreadable inputs and exit codes (README.md, "Exit codes")."""
 import glob
+import json
 import os
 import random
 import signal
@@ -176,6 +177,39 @@ class SensorReadTest(unittest.TestCase):
         self.assertGreaterEqual(len(lines), 3, r.stderr)
         self.assertIn(f"{bad}:1:", lines[0])
         self.assertFalse(os.path.exists(self.tmp.file("sensor.db")), "-t must not create files")
+
+    def test_a_stop_request_ends_the_wait_for_acknowledgements_and_keeps_the_batches(self):
+        # Issue 12, defect 1: collector down, --ship-timeout 200. The control
+        # socket answers top and flush in that phase (not after the server's
+        # 10 s deadline), SIGTERM ends the wait at once with exit 3, and the
+        # batches stay queued for the next run.
+        pki = harness.make_certs(self.tmp.file("pki"), "s01")
+        sock = self.tmp.file("control.sock")
+        config = self.config(extra=harness.collector_section(harness.free_port(), pki, "s01")
+                             + f"control: {{socket: {sock}}}\n")
+        log = self.tmp.file("sensor.log")
+        daemon = harness.Daemon([self.sensor, "-c", config, "--ship-timeout", "200", "--read", SCAN],
+                                log)
+        try:
+            daemon.wait_log("waiting_for_acknowledgements")
+            ctl = binary("teitenctl")
+            # A handler silent past the server's deadline is answered result 1;
+            # top has no probes today (result 3), flush committed nothing new.
+            for command, results in (("top", (0, 3)), ("flush", (0,))):
+                r = run([ctl, "-s", sock, "--json", command], timeout=60)
+                reply = json.loads(r.stdout)
+                self.assertIn(reply["result"], results, (command, reply))
+            daemon.proc.send_signal(signal.SIGTERM)
+            code = daemon.proc.wait(30)  # far below --ship-timeout 200
+        finally:
+            daemon.kill9()
+        text = daemon.log_text()
+        self.assertEqual(code, 3, text)
+        self.assertIn("signal name=SIGTERM action=stop", text)
+        self.assertIn("acknowledgement_wait_ended by=stop_request", text)
+        queued = query(self.tmp.file("sensor.db"), "SELECT count(*) FROM outbox")[0][0]
+        self.assertGreater(queued, 0)
+        self.assertIn(f"batches={queued} ", text.split("acknowledgement_wait_ended")[1])
 
 
 if __name__ == "__main__":

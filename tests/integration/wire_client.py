@@ -39,14 +39,17 @@ def batch(sensor, database_id, seq, body):
 
 
 class Client:
-    def __init__(self, port, pki, cert_name, host="localhost", timeout=10.0, cert_pki=None):
-        """cert_pki: where the client certificate comes from (default: pki)."""
+    def __init__(self, port, pki, cert_name, host="localhost", timeout=10.0, cert_pki=None,
+                 source="127.0.0.1"):
+        """cert_pki: where the client certificate comes from (default: pki);
+        source: the loopback address to connect from."""
         cert_pki = cert_pki or pki
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
         ctx.load_verify_locations(f"{pki}/ca.pem")
         ctx.load_cert_chain(f"{cert_pki}/{cert_name}.pem", f"{cert_pki}/{cert_name}.key")
-        raw = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        raw = socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                       source_address=(source, 0))
         self.sock = ctx.wrap_socket(raw, server_hostname=host)
 
     def send(self, data):

@@ -254,3 +254,38 @@ TEST_CASE("a frame announced at the maximum holds memory only for the bytes that
   CHECK(r.buffered() == 4 + 102);
   CHECK(seen.bytes < 4096);
 }
+
+TEST_CASE("the longest valid HELLO is exactly kMaxHelloFrame; one byte more is refused",
+          "[wire]") {
+  wire::Hello longest{std::string(wire::kMaxSensorIdBytes, 's'),
+                      std::string(wire::kMaxTimezoneBytes, 'z'),
+                      std::string(wire::kDatabaseIdBytes, 'a'),
+                      std::string(wire::kMaxSoftwareBytes, 'v')};
+  std::string frame = wire::encode_frame(longest);
+  CHECK(frame.size() == wire::kFrameHeaderBytes + wire::kMaxHelloFrame);
+  wire::FrameReader r(wire::kMaxHelloFrame);
+  r.feed(frame);
+  REQUIRE(r.pop());
+  uint8_t h[4];
+  header_of(wire::kMaxHelloFrame + 1, h);
+  r.feed(std::string_view(reinterpret_cast<const char*>(h), 4));
+  CHECK(r.failed());
+}
+
+TEST_CASE("a raised maximum applies from the next header; held_bytes follows what is held",
+          "[wire]") {
+  wire::FrameReader r(wire::kMaxHelloFrame);
+  CHECK(r.held_bytes() == 0);
+  r.set_max_frame(1u << 20);
+  uint8_t h[4];
+  header_of(100'000, h);
+  r.feed(std::string_view(reinterpret_cast<const char*>(h), 4));
+  r.feed(unhex("0104") + std::string(5000, 'p'));
+  CHECK_FALSE(r.failed());
+  CHECK(r.held_bytes() >= 5002);
+  CHECK(r.held_bytes() < 100'000);
+  r.feed(std::string(100'000 - 5002, 'p'));
+  CHECK(r.held_bytes() >= 100'000 - 2);  // a complete frame waits to be popped
+  REQUIRE(r.pop());
+  CHECK(r.held_bytes() == 0);
+}
