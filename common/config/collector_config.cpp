@@ -70,13 +70,14 @@ const std::vector<Section<CollectorConfig>>& sections() {
 }  // namespace
 
 CollectorConfig load_collector_config(const std::string& path) {
-  return load_document<CollectorConfig>(path, sections(), [](YamlReader&, CollectorConfig& c) {
-    std::string why;
-    if (auto hp = parse_host_port(c.listen.address, why)) {
-      c.listen.host = hp->host;
-      c.listen.port = hp->port;
-    }
-  });
+  return load_document<CollectorConfig>(YamlReader(path), sections(),
+                                        [](YamlReader&, CollectorConfig& c) {
+                                          std::string why;
+                                          if (auto hp = parse_host_port(c.listen.address, why)) {
+                                            c.listen.host = hp->host;
+                                            c.listen.port = hp->port;
+                                          }
+                                        });
 }
 
 std::vector<KeyInfo> collector_config_keys() {
