@@ -11,6 +11,8 @@
 #   /usr/share/doc/teiten/examples/{sensor,collector}.yaml
 #   /usr/share/doc/teiten/*.md, README.md, LICENSE
 #   /usr/share/teiten/ports.yaml, /usr/share/teiten/make-certs
+#   /usr/share/bash-completion/completions/{teiten-sensor,...,teiten-synth}
+#   /usr/share/man/man8/teiten-{sensor,collector}.8, man1/{teitenctl,...}.1 (cmake/man.cmake)
 # (Debian 12 merges /lib into /usr/lib, so /usr/lib/systemd/system is
 # /lib/systemd/system.) tests/systemd/install_layout.sh checks this.
 #
@@ -83,6 +85,13 @@ install(FILES ${_teiten_src}/config/sensor.yaml ${_teiten_src}/config/collector.
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
 install(FILES ${_teiten_src}/config/ports.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/teiten)
+
+# One bash completion file serves every program; bash-completion loads it
+# by the name of the command being completed.
+foreach(_program teiten-sensor teiten-collector teitenctl teiten-report teiten-synth)
+  install(FILES ${_teiten_src}/scripts/bash-completion/teiten
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ${_program})
+endforeach()
 install(PROGRAMS ${_teiten_src}/scripts/make-certs DESTINATION ${CMAKE_INSTALL_DATADIR}/teiten)
 
 install(DIRECTORY ${_teiten_src}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")

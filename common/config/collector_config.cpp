@@ -38,10 +38,7 @@ const Key<Listen> listen_keys[] = {
     {"max_connections", &Listen::max_connections, {Kind::count, "1024", 1, 100'000}, hot},
     // Peers that have not identified themselves get a bounded share of the
     // slots, and few per address, so idle connections cannot lock sensors out.
-    {"max_unauthenticated",
-     &Listen::max_unauthenticated,
-     {Kind::count, "256", 1, 100'000},
-     hot},
+    {"max_unauthenticated", &Listen::max_unauthenticated, {Kind::count, "256", 1, 100'000}, hot},
     {"max_unauthenticated_per_address",
      &Listen::max_unauthenticated_per_address,
      {Kind::count, "8", 1, 100'000},
@@ -81,20 +78,20 @@ const std::vector<Section<CollectorConfig>>& sections() {
 }  // namespace
 
 CollectorConfig load_collector_config(const std::string& path) {
-  return load_document<CollectorConfig>(path, sections(), [](YamlReader& r, CollectorConfig& c) {
-    std::string why;
-    if (auto hp = parse_host_port(c.listen.address, why)) {
-      c.listen.host = hp->host;
-      c.listen.port = hp->port;
-    }
-    // A frame the budget cannot hold could never be received.
-    if (c.listen.frame_memory < c.listen.max_frame && !r.failed("listen.frame_memory") &&
-        !r.failed("listen.max_frame"))
-      r.error_at_value("listen.frame_memory",
-                       format_size(c.listen.frame_memory) +
-                           " is less than listen.max_frame (" + format_size(c.listen.max_frame) +
-                           ")");
-  });
+  return load_document<CollectorConfig>(
+      YamlReader(path), sections(), [](YamlReader& r, CollectorConfig& c) {
+        std::string why;
+        if (auto hp = parse_host_port(c.listen.address, why)) {
+          c.listen.host = hp->host;
+          c.listen.port = hp->port;
+        }
+        // A frame the budget cannot hold could never be received.
+        if (c.listen.frame_memory < c.listen.max_frame && !r.failed("listen.frame_memory") &&
+            !r.failed("listen.max_frame"))
+          r.error_at_value("listen.frame_memory", format_size(c.listen.frame_memory) +
+                                                      " is less than listen.max_frame (" +
+                                                      format_size(c.listen.max_frame) + ")");
+      });
 }
 
 std::vector<KeyInfo> collector_config_keys() {

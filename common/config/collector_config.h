@@ -66,6 +66,9 @@ struct CollectorConfig {
   SourceMarks marks;
 };
 
+/// Where the daemon looks without -c (the path the systemd unit names).
+inline constexpr const char* kDefaultCollectorConfig = "/etc/teiten/collector.yaml";
+
 CollectorConfig load_collector_config(const std::string& path);
 std::vector<ConfigError> check_collector_environment(const CollectorConfig& config);
 

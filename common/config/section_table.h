@@ -201,14 +201,12 @@ void read_document(YamlReader& r, std::span<const Section<Config>> sections, Con
   }
 }
 
-/// Loads FILE into a Config: the sections, then `rules` for what spans
+/// Loads the reader's document into a Config: the sections, then `rules` for what spans
 /// keys, then every error at once.
 template <class Config, class Rules>
-Config load_document(const std::string& file, std::span<const Section<Config>> sections,
-                     Rules&& rules) {
-  YamlReader reader(file);
+Config load_document(YamlReader reader, std::span<const Section<Config>> sections, Rules&& rules) {
   Config config;
-  config.file = file;
+  config.file = reader.marks().file;
   read_document(reader, sections, config);
   rules(reader, config);
   reader.throw_if_errors();

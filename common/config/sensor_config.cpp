@@ -127,7 +127,19 @@ void check_across_keys(YamlReader& r, SensorConfig& c, SensorMode mode) {
 
 SensorConfig load_sensor_config(const std::string& path, SensorMode mode) {
   return load_document<SensorConfig>(
-      path, sections(), [mode](YamlReader& r, SensorConfig& c) { check_across_keys(r, c, mode); });
+      YamlReader(path), sections(),
+      [mode](YamlReader& r, SensorConfig& c) { check_across_keys(r, c, mode); });
+}
+
+SensorConfig default_read_config(const std::string& name, const std::string& sensor_id) {
+  // Read through the tables like a file, so each default is the one row
+  // says; only the required id is written.
+  YAML::Emitter text;
+  text << YAML::Flow << YAML::BeginMap << YAML::Key << "sensor" << YAML::Value << YAML::BeginMap
+       << YAML::Key << "id" << YAML::Value << sensor_id << YAML::EndMap << YAML::EndMap;
+  return load_document<SensorConfig>(
+      YamlReader(name, text.c_str(), std::filesystem::current_path()), sections(),
+      [](YamlReader& r, SensorConfig& c) { check_across_keys(r, c, SensorMode::read); });
 }
 
 std::vector<KeyInfo> sensor_config_keys() {

@@ -102,9 +102,17 @@ struct SensorConfig {
   SourceMarks marks;
 };
 
+/// Where the daemon looks without -c (the path the systemd unit names).
+inline constexpr const char* kDefaultSensorConfig = "/etc/teiten/sensor.yaml";
+
 /// Throws ConfigErrors (every error) or, for an unreadable file, ConfigErrors
 /// with one positionless error naming the file.
 SensorConfig load_sensor_config(const std::string& path, SensorMode mode);
+
+/// `--read` without a file: every key at its default, `sensor_id` as the
+/// id, `name` standing where a file name would ("command line"). Throws
+/// ConfigErrors when `sensor_id` is not a valid id.
+SensorConfig default_read_config(const std::string& name, const std::string& sensor_id);
 
 /// Checks what exists outside the file without side effects: files readable,
 /// certificates and keys parse, the interface exists (live mode). Returns

@@ -169,6 +169,16 @@ YamlReader::YamlReader(std::string file) : file_(std::move(file)) {
   std::string text, reason;
   if (!read_text_file(file_, text, reason))
     throw ConfigErrors({ConfigError{file_, 0, 0, "cannot read the configuration: " + reason}});
+  parse(text);
+}
+
+YamlReader::YamlReader(std::string name, const std::string& text, std::filesystem::path dir)
+    : file_(std::move(name)), dir_(std::move(dir)) {
+  marks_.file = file_;
+  parse(text);
+}
+
+void YamlReader::parse(const std::string& text) {
   std::vector<YAML::Mark> starts;
   try {
     starts = document_starts(text);

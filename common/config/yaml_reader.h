@@ -94,6 +94,9 @@ class YamlReader {
   /// (one positionless error naming the OS reason) or is not valid YAML
   /// (the first syntax error, located).
   explicit YamlReader(std::string file);
+  /// Parses `text` as if it were the file `name` (a document built from
+  /// command-line flags); relative paths resolve against `dir`.
+  YamlReader(std::string name, const std::string& text, std::filesystem::path dir);
 
   const YAML::Node& root() const { return root_; }
   SourceMarks& marks() { return marks_; }
@@ -145,6 +148,7 @@ class YamlReader {
                                    const std::string& text, bool quoted, const YAML::Mark& at);
   std::optional<Value> read_decimal(const std::string& path, const Spec& spec,
                                     const std::string& text, bool quoted, const YAML::Mark& at);
+  void parse(const std::string& text);
   std::string resolve(const std::string& path) const;
   void record(const std::string& path, const YAML::Mark& at);
 

@@ -130,7 +130,8 @@ std::vector<std::pair<std::string, std::string>> CommandRegistry::commands() con
 }
 
 Reply CommandRegistry::list_commands() const {
-  auto list = nlohmann::json::array();
+  // Ordered: the name comes first in every row, as teitenctl shows it.
+  auto list = nlohmann::ordered_json::array();
   std::string names;
   for (const auto& [name, help] : commands()) {
     list.push_back({{"name", name}, {"help", help}});

@@ -147,6 +147,8 @@ class ConfiguredShell : public DaemonShell {
   virtual Config load_config() const = 0;
   /// What `-t` checks beyond the file (files, interface, accounts).
   virtual std::vector<config::ConfigError> check_config(const Config& c) const = 0;
+  /// What `-t` warns about without failing (settings that count nothing).
+  virtual std::vector<config::ConfigError> check_warnings(const Config&) const { return {}; }
   /// Runs the daemon until it stops; returns the exit code.
   virtual int serve() = 0;
   /// After a reload made `next` the running configuration in place of `old`.
@@ -168,7 +170,8 @@ int ConfiguredShell<Config>::run() {
     process::print_config_errors(e.errors());
     return process::kExitConfig;
   }
-  if (identity().check_only) return process::report_check(config_->file, check_config(*config_));
+  if (identity().check_only)
+    return process::report_check(config_->file, check_config(*config_), check_warnings(*config_));
   process::set_log_level(config_->log.level);
   return process::serve_guarded(identity().program, identity().logger, notifier_, [this] {
     begin();

@@ -12,8 +12,10 @@ void print_config_errors(const std::vector<config::ConfigError>& errors) {
   for (const auto& line : config::shown_errors(errors)) std::cerr << line << "\n";
 }
 
-int report_check(const std::string& file, const std::vector<config::ConfigError>& errors) {
+int report_check(const std::string& file, const std::vector<config::ConfigError>& errors,
+                 const std::vector<config::ConfigError>& warnings) {
   print_config_errors(errors);
+  print_config_errors(warnings);
   if (!errors.empty()) return kExitConfig;
   std::cout << file << ": configuration OK\n";
   return kExitOk;

@@ -17,8 +17,10 @@ namespace teiten::process {
 void print_config_errors(const std::vector<config::ConfigError>& errors);
 
 /// The -t answer after the configuration loaded: the environment check's
-/// errors and exit 2, or "FILE: configuration OK" and exit 0.
-int report_check(const std::string& file, const std::vector<config::ConfigError>& errors);
+/// errors and exit 2, or "FILE: configuration OK" and exit 0; warnings
+/// (FILE:LINE:COLUMN: warning: ...) are printed either way.
+int report_check(const std::string& file, const std::vector<config::ConfigError>& errors,
+                 const std::vector<config::ConfigError>& warnings = {});
 
 /// Runs serve(); an exception that escapes it is logged as critical under
 /// `logger_name`, printed as "PROGRAM: what", sent as STOPPING=1, and

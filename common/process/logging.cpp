@@ -1,9 +1,11 @@
 #include "common/process/logging.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <unistd.h>
 
 #include <mutex>
+
+#include "common/process/progress_line.h"
 
 namespace teiten::process {
 namespace {
@@ -11,9 +13,21 @@ namespace {
 std::mutex mutex;
 spdlog::level::level_enum current_level = spdlog::level::info;
 
+// stderr, through the terminal lock a progress line shares, so a log line
+// never lands in the middle of one (common/process/progress_line.h).
+class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    detail::write_terminal(line.data(), line.size());
+  }
+  void flush_() override {}  // write_terminal flushes each line
+};
+
 spdlog::sink_ptr shared_sink() {
   static spdlog::sink_ptr sink = [] {
-    auto s = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    auto s = std::make_shared<StderrSink>();
     // The journal stamps each line itself; a terminal gets our own stamp.
     s->set_pattern(getenv("JOURNAL_STREAM") ? "<%l> %n: %v" : "%Y-%m-%d %H:%M:%S.%e %l %n: %v");
     return s;

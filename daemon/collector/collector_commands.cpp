@@ -3,6 +3,7 @@
 // thread; database reads run on the store thread.
 #include <boost/asio/post.hpp>
 #include <cmath>
+#include <ctime>
 #include <set>
 
 #include "common/base/day_clock.h"
@@ -17,11 +18,38 @@ using ctl::Reply;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
+namespace {
+
+// A live sensor ships its packets within a flush interval or two, and one
+// cut off from the collector ships them as soon as it is back; packets
+// more than a day older than the batch that brought them were replayed
+// from a capture file (or the sensor's clock is wrong).
+constexpr int64_t kReplayedAfter = 86400;
+
+ordered_json replayed(std::optional<int64_t> last_packet, std::optional<int64_t> last_batch) {
+  if (!last_packet || !last_batch) return nullptr;
+  return *last_batch - *last_packet > kReplayedAfter;
+}
+
+ordered_json utc_text(std::optional<int64_t> t) {
+  if (!t) return nullptr;
+  std::time_t time = static_cast<std::time_t>(*t);
+  std::tm tm{};
+  char buf[32];
+  if (!gmtime_r(&time, &tm) || !std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm))
+    return nullptr;
+  return buf;
+}
+
+}  // namespace
+
 void CollectorDaemon::register_commands() {
   registry_.add("status", "ingest, refusals, storage at a glance",
                 [this](const json&, ctl::Respond r) { command_status(std::move(r)); });
-  registry_.add("sensors", "each sensor: connection, last batch, lag, rows, coverage today",
-                [this](const json&, ctl::Respond r) { command_sensors(std::move(r)); });
+  registry_.add(
+      "sensors",
+      "each sensor: connection, last batch, newest packet, lag (replays marked), rows, coverage",
+      [this](const json&, ctl::Respond r) { command_sensors(std::move(r)); });
 }
 
 std::vector<process::CounterValue> CollectorDaemon::counter_values() const {
@@ -115,7 +143,9 @@ void CollectorDaemon::command_sensors(ctl::Respond respond) {
         auto f = fresh.find(name);
         std::optional<int64_t> last_packet;
         if (f != fresh.end()) last_packet = f->second.last_packet;
+        row["newest_packet"] = utc_text(last_packet);
         row["lag_s"] = age(last_packet, now);  // newest packet reported vs now
+        row["replayed"] = replayed(last_packet, last_batch);
         row["rows_received"] = rec != by_name.end() ? rec->second->rows : 0;
         row["batches"] = rec != by_name.end() ? rec->second->batches : 0;
         int64_t cov = f != fresh.end() ? f->second.coverage_today : 0;

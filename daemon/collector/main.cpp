@@ -2,17 +2,22 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "common/config/collector_config.h"
 #include "common/process/exit_codes.h"
 #include "daemon/collector/collector_counters.h"
 #include "daemon/collector/collector_daemon.h"
 
 int main(int argc, char** argv) {
   teiten::collector::CollectorOptions options;
-  CLI::App app{"teiten-collector: gathers every sensor's counts over mutual TLS"};
+  CLI::App app{"teiten-collector: gathers every sensor's counts over mutual TLS",
+               "teiten-collector"};
   bool markdown = false;
   auto* markdown_flag =
       app.add_flag("--counters-markdown", markdown, "print the counter table (docs) and exit");
-  app.add_option("-c,--config", options.config_path, "configuration file")->excludes(markdown_flag);
+  options.config_path = teiten::config::kDefaultCollectorConfig;
+  app.add_option("-c,--config", options.config_path, "configuration file")
+      ->capture_default_str()
+      ->excludes(markdown_flag);
   app.add_flag("-t,--test", options.check_only, "check the configuration and exit");
   app.set_version_flag("--version", "teiten-collector " TEITEN_VERSION);
   try {
@@ -24,10 +29,6 @@ int main(int argc, char** argv) {
     std::cout << teiten::process::counters_markdown("teiten-collector",
                                                     teiten::collector::collector_counters());
     return 0;
-  }
-  if (options.config_path.empty()) {
-    std::cerr << "teiten-collector: -c/--config is required\n";
-    return teiten::process::kExitConfig;
   }
   return teiten::collector::CollectorDaemon(options).run();
 }

@@ -1,8 +1,12 @@
 #include "daemon/ctl/invocation.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ostream>
 #include <stdexcept>
 
@@ -31,6 +35,18 @@ std::string default_socket(bool collector) {
   for (const auto& k : keys)
     if (k.path == "control.socket") return k.default_text;
   return {};
+}
+
+size_t terminal_columns() {
+  if (const char* env = std::getenv("COLUMNS")) {
+    char* end = nullptr;
+    long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0) return static_cast<size_t>(n);
+  }
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  return 0;
 }
 
 std::string socket_path(const Invocation& invocation) {
@@ -103,7 +119,7 @@ int run(const Invocation& invocation, std::ostream& out, std::ostream& err) {
       err << "teitenctl: " << t;
   }
   if (auto args = reply->find("arguments"); args != reply->end() && !args->is_null())
-    out << render_arguments(*args);
+    out << render_arguments(*args, 0, invocation.width);
   return code;
 }
 

@@ -28,7 +28,12 @@ struct Invocation {
   double timeout_seconds = 15;  ///< above the daemons' 10 s answer deadline, so theirs speaks first
   std::string command;
   std::vector<std::string> args;  ///< key=value words
+  size_t width = 0;               ///< output columns tables wrap to; 0: never wrap
 };
+
+/// The columns of the terminal: $COLUMNS when set, else stdout's width when
+/// it is a terminal, else 0 (a pipe gets whole lines).
+size_t terminal_columns();
 
 std::string socket_path(const Invocation& invocation);
 

@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   using namespace teiten::teitenctl;
   Invocation invocation;
-  CLI::App app{"teitenctl: sends one command to a teiten daemon's control socket"};
+  CLI::App app{"teitenctl: sends one command to a teiten daemon's control socket", "teitenctl"};
   app.add_option("-s,--socket", invocation.socket,
                  "control socket (default " + default_socket(false) + ")");
   app.add_flag("--collector", invocation.collector,
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     std::cerr << "teitenctl: " << e.what() << " (try --help)\n";
     return kExitError;
   }
+  invocation.width = terminal_columns();
   try {
     return run(invocation, std::cout, std::cerr);
   } catch (const std::exception& e) {

@@ -1,7 +1,10 @@
 #include "daemon/ctl/render.h"
 
 #include <algorithm>
+#include <string_view>
 #include <vector>
+
+#include "common/base/human_units.h"
 
 namespace teiten::teitenctl {
 namespace {
@@ -56,6 +59,30 @@ void append_value(std::string& out, const std::string& value, size_t column) {
   out += '\n';
 }
 
+/// `text` cut at spaces into lines of at most `width` columns (a longer
+/// word stands alone on its line).
+std::vector<std::string> wrap(const std::string& text, size_t columns) {
+  std::vector<std::string> lines{""};
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(start, end - start);
+    auto& line = lines.back();
+    if (!line.empty() && width(line) + 1 + width(word) > columns)
+      lines.push_back(word);
+    else
+      line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return lines;
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 bool fits_inline(const Json& value) {
   if (scalar(value) || value.empty()) return true;
   return value.is_array() && all_of(value, scalar);
@@ -87,7 +114,13 @@ std::string render_inline(const Json& value) {
   return compact(value);
 }
 
-std::string render_table(const Json& rows, size_t indent) {
+std::string render_field(const std::string& key, const Json& value) {
+  if (value.is_number_integer() && (ends_with(key, "_s") || ends_with(key, "_seconds")))
+    return base::human_span(value.get<int64_t>());
+  return render_inline(value);
+}
+
+std::string render_table(const Json& rows, size_t indent, size_t max_width) {
   std::vector<std::string> columns;
   for (const auto& row : rows) {
     if (!row.is_object()) continue;
@@ -105,7 +138,7 @@ std::string render_table(const Json& rows, size_t indent) {
     for (size_t i = 0; i < columns.size(); ++i) {
       auto it = row.find(columns[i]);
       bool present = it != row.end() && !it->is_null();
-      line.push_back(present ? one_line(render_inline(*it)) : "-");
+      line.push_back(present ? one_line(render_field(columns[i], *it)) : "-");
       if (present) {
         any[i] = true;
         numeric[i] = numeric[i] && it->is_number();
@@ -113,28 +146,43 @@ std::string render_table(const Json& rows, size_t indent) {
       widths[i] = std::max(widths[i], width(line.back()));
     }
   }
+  if (columns.empty()) return "";
+  // A text last column too wide for the terminal wraps under itself, as
+  // long as it keeps a useful width (else the terminal wraps the lines).
+  size_t last = columns.size() - 1, last_start = indent;
+  for (size_t i = 0; i < last; ++i) last_start += widths[i] + 2;
+  size_t wrap_at = 0;
+  if (max_width > 0 && !(numeric[last] && any[last]) && last_start + widths[last] > max_width &&
+      max_width >= last_start + 20) {
+    wrap_at = max_width - last_start;
+    widths[last] = wrap_at;
+  }
   // A column right-aligns when every value it shows is a number, so digits
   // line up; its header moves right with it to sit over them.
   auto write = [&](const std::vector<std::string>& line) {
     std::string out = pad(indent);
+    std::vector<std::string> tail{line[last]};
+    if (wrap_at > 0) tail = wrap(line[last], wrap_at);
     for (size_t i = 0; i < line.size(); ++i) {
-      size_t gap = widths[i] - width(line[i]);
+      const std::string& cell = i == last ? tail[0] : line[i];
+      size_t gap = widths[i] - std::min(widths[i], width(cell));
       bool right = numeric[i] && any[i];
       if (i > 0) out += "  ";
       if (right) out += pad(gap);
-      out += line[i];
+      out += cell;
       if (!right) out += pad(gap);
     }
     out.erase(out.find_last_not_of(' ') + 1);
-    return out + '\n';
+    out += '\n';
+    for (size_t k = 1; k < tail.size(); ++k) out += pad(last_start) + tail[k] + '\n';
+    return out;
   };
-  if (columns.empty()) return "";
   std::string out = write(columns);
   for (const auto& line : cells) out += write(line);
   return out;
 }
 
-std::string render_arguments(const Json& arguments, size_t indent) {
+std::string render_arguments(const Json& arguments, size_t indent, size_t max_width) {
   if (!arguments.is_object()) {
     std::string out = pad(indent);
     append_value(out, render_inline(arguments), indent);
@@ -150,13 +198,13 @@ std::string render_arguments(const Json& arguments, size_t indent) {
     out += pad(indent) + key + ":";
     if (fits_inline(value)) {
       out += pad(key_width - width(key));  // key_width counts the colon
-      append_value(out, render_inline(value), indent + key_width + 1);
+      append_value(out, render_field(key, value), indent + key_width + 1);
     } else if (value.is_object()) {
       out += '\n';
-      out += render_arguments(value, indent + 2);
+      out += render_arguments(value, indent + 2, max_width);
     } else if (all_of(value, is_object)) {
       out += '\n';
-      out += render_table(value, indent + 2);
+      out += render_table(value, indent + 2, max_width);
     } else {
       // A mixed array: one item per line, each as compact as it can be.
       out += '\n';

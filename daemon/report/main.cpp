@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   std::string lang = "ja";
   o.ports = default_ports_file();
   auto& r = o.rules;
-  CLI::App app{"teiten-report: the monthly report of a teiten fleet (or of one sensor)"};
+  CLI::App app{"teiten-report: the monthly report of a teiten fleet (or of one sensor)",
+               "teiten-report"};
   app.add_option("--db", o.db, "collector or sensor database (opened read-only)")->required();
   app.add_option("--month", o.month, "the month, YYYY-MM")->required();
   app.add_option("--out", o.out, "folder to write into (created)")->required();

@@ -2,16 +2,18 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
 
 #include "common/geo/country_names.h"
 #include "common/geo/locator.h"
+#include "common/process/progress_line.h"
 #include "common/report/report_builder.h"
 #include "common/report/report_json.h"
-#include "common/store/store_error.h"
 #include "common/store/sqlite_report_source.h"
+#include "common/store/store_error.h"
 #include "daemon/report/charts.h"
 #include "daemon/report/commentary.h"
 #include "daemon/report/page.h"
@@ -62,10 +64,15 @@ int run(const Options& o, std::ostream& err) {
     if (!on_path("gnuplot"))
       throw std::runtime_error("gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
 
+    // On a terminal, the step under way and its time (the month's read and
+    // gnuplot take seconds each on a large fleet).
+    process::ProgressTicker progress;
+    progress.step("reading " + o.month + " from " + fs::path(o.db).filename().string());
     report::Report rep;
     try {
       rep = report::build_report(*source, *locator, *month, o.rules);
     } catch (const report::NoData& e) {
+      progress.clear();
       err << "teiten-report: " << e.what() << "; nothing written\n";
       return kNoData;
     }
@@ -76,12 +83,18 @@ int run(const Options& o, std::ostream& err) {
     write_file(out / "report.json", report::to_json(rep).dump(1) + "\n");
     ChartWriter charts(out / "figures", o.langs);
     draw_figures(rep, names, charts);
+    progress.step("drawing the figures with gnuplot");
     charts.render();
+    progress.step("writing the pages");
+    std::string pages;
     for (Lang lang : o.langs) {
-      auto page = render_page(page_view(rep, names, commentary, lang), lang);
-      write_file(out / (lang == o.langs.front() ? "report.html" : "report." + code(lang) + ".html"),
-                 page);
+      std::string name = lang == o.langs.front() ? "report.html" : "report." + code(lang) + ".html";
+      write_file(out / name, render_page(page_view(rep, names, commentary, lang), lang));
+      pages += ", " + name;
     }
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1fs", progress.elapsed());
+    progress.finish("wrote " + out.string() + "/ (report.json" + pages + ", figures/) in " + took);
     return kWritten;
   } catch (const store::StoreError& e) {
     err << "teiten-report: cannot read " << o.db << " as a teiten database: " << e.what()

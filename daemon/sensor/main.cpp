@@ -8,13 +8,18 @@
 
 int main(int argc, char** argv) {
   teiten::sensor::SensorOptions options;
-  CLI::App app{"teiten-sensor: counts unsolicited packets into a local database"};
+  CLI::App app{"teiten-sensor: counts unsolicited packets into a local database", "teiten-sensor"};
   bool markdown = false;
   auto* markdown_flag =
       app.add_flag("--counters-markdown", markdown, "print the counter table (docs) and exit");
-  app.add_option("-c,--config", options.config_path, "configuration file")->excludes(markdown_flag);
+  options.config_path = teiten::config::kDefaultSensorConfig;
+  app.add_option("-c,--config", options.config_path, "configuration file")
+      ->capture_default_str()
+      ->excludes(markdown_flag);
   app.add_flag("-t,--test", options.check_only, "check the configuration and exit");
-  app.add_option("--read", options.read_files, "replay capture files (pcap, pcapng) and exit");
+  auto* read =
+      app.add_option("--read", options.read_files, "replay capture files (pcap, pcapng) and exit");
+  teiten::sensor::add_read_flags(app, read, options.read_flags);
   app.add_option("--ship-timeout", options.ship_timeout_seconds,
                  "seconds to wait for the collector's acknowledgements with --read")
       ->check(CLI::NonNegativeNumber);
@@ -24,14 +29,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : teiten::process::kExitConfig;
   }
+  options.config_given = app.count("--config") > 0;
   if (markdown) {
     std::cout << teiten::process::counters_markdown("teiten-sensor",
                                                     teiten::sensor::sensor_counters());
     return 0;
-  }
-  if (options.config_path.empty()) {
-    std::cerr << "teiten-sensor: -c/--config is required\n";
-    return teiten::process::kExitConfig;
   }
   return teiten::sensor::SensorDaemon(options).run();
 }

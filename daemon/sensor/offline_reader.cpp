@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdio_ext.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <csignal>
@@ -68,9 +69,17 @@ class ReloadSignalBlocked {
   sigset_t previous_;
 };
 
+// A regular file's size, for the percentage; standard input has none.
+std::optional<uint64_t> file_size(FILE* fp) {
+  struct stat st {};
+  if (!fp || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<uint64_t>(st.st_size);
+}
+
 }  // namespace
 
-ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline) {
+ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline,
+                              const ReadProgressHook& progress) {
   static auto log = process::logger("capture");
   ReadOutcome out;
   ReloadSignalBlocked reloads_elsewhere;
@@ -91,6 +100,7 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
   // Counted from the counter: pcap_dispatch reports -1 for a batch that
   // failed part way, after some of its packets were already counted.
   const uint64_t before = pipeline.counter().total_packets();
+  ReadPosition position{.size = file_size(pcap_file(p))};
   for (;;) {
     // No room under the bound only when a stop ended the wait for it.
     int budget = pipeline.packet_budget(CapturePipeline::kDispatchBatch);
@@ -99,6 +109,12 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
                 : PCAP_ERROR_BREAK;
     out.packets = pipeline.counter().total_packets() - before;
     pipeline.between_batches();
+    if (progress) {
+      long offset = std::ftell(pcap_file(p));
+      position.bytes = offset > 0 ? static_cast<uint64_t>(offset) : 0;
+      position.packets = out.packets;
+      progress(position);
+    }
     if (n == 0) {
       out.complete = true;
       break;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "daemon/sensor/capture_pipeline.h"
@@ -16,6 +18,15 @@ struct ReadOutcome {
   std::string error;      ///< names the file when !complete
 };
 
-ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline);
+/// Where a read has got to, after each dispatch: for progress lines.
+struct ReadPosition {
+  uint64_t bytes = 0;            ///< bytes of the file consumed so far
+  std::optional<uint64_t> size;  ///< the file's size; unknown for a pipe
+  uint64_t packets = 0;          ///< packets of this file so far
+};
+using ReadProgressHook = std::function<void(const ReadPosition&)>;
+
+ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline,
+                              const ReadProgressHook& progress = {});
 
 }  // namespace teiten::sensor

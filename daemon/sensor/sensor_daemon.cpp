@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -14,9 +15,11 @@
 #include "common/process/logging.h"
 #include "common/process/privileges.h"
 #include "common/wire/batch_codec.h"
+#include "daemon/sensor/config_warnings.h"
 #include "daemon/sensor/counting_rules.h"
 #include "daemon/sensor/interface_addresses.h"
 #include "daemon/sensor/offline_reader.h"
+#include "daemon/sensor/read_progress.h"
 
 namespace teiten::sensor {
 namespace asio = boost::asio;
@@ -72,11 +75,29 @@ SensorDaemon::~SensorDaemon() {
 }
 
 config::SensorConfig SensorDaemon::load_config() const {
-  return config::load_sensor_config(options_.config_path, mode_);
+  const auto& flags = options_.read_flags;
+  config::SensorConfig c;
+  if (!options_.config_given && flags.db) {
+    c = config::default_read_config("command line", sensor_id_for(options_.read_files));
+  } else {
+    if (!options_.config_given && !live() && !std::filesystem::exists(options_.config_path))
+      throw config::ConfigErrors(
+          {{"teiten-sensor", 0, 0,
+            "--read needs --db OUT.db or -c FILE (" + options_.config_path + " does not exist)"}});
+    c = config::load_sensor_config(options_.config_path, mode_);
+  }
+  apply_read_flags(flags, c);
+  return c;
 }
 
 std::vector<config::ConfigError> SensorDaemon::check_config(const config::SensorConfig& c) const {
   return config::check_sensor_environment(c, mode_);
+}
+
+std::vector<config::ConfigError> SensorDaemon::check_warnings(const config::SensorConfig& c) const {
+  std::vector<base::Prefix> addrs;
+  if (live() && !c.capture.interface.empty()) addrs = interface_addresses(c.capture.interface);
+  return config_warnings(c, mode_, addrs);
 }
 
 int SensorDaemon::serve() {
@@ -215,15 +236,19 @@ int SensorDaemon::capture() {
     return kExitOk;
   }
   int code = kExitOk;
-  for (const auto& file : options_.read_files) {
+  progress_ = std::make_unique<ReadProgress>(options_.read_files.size());
+  for (size_t i = 0; i < options_.read_files.size(); ++i) {
+    const auto& file = options_.read_files[i];
     if (control_.stop_requested()) {
       log->error("read_skipped file={} reason=stopped", file);
       code = kExitInputIncomplete;
       continue;
     }
-    auto outcome = read_capture_file(file, *pipeline_);
+    auto outcome = read_capture_file(
+        file, *pipeline_, [&](const ReadPosition& at) { progress_->update(i, file, at); });
     if (!outcome.complete) {
       log->error("read_incomplete error=\"{}\"", outcome.error);
+      progress_->clear();  // the message must not land inside the line
       std::cerr << "teiten-sensor: " << outcome.error << "\n";
       code = kExitInputIncomplete;
     }
@@ -273,6 +298,11 @@ int SensorDaemon::finish(int code) {
   }
   stop_io();
   write_metrics();  // the final counts (with --read, the only ones)
+  if (progress_) {
+    auto snap = pipeline_->snapshot();
+    progress_->finish({options_.read_files.size(), snap.packets, snap.since_start,
+                       store_->stats().rows_committed});
+  }
   log->info("stop flushes={} last_flush_rows={} peak_rows_in_memory={}", stats.flushes,
             stats.last_flush_rows, pipeline_->peak_rows_in_memory());
   return code;

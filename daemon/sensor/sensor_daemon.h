@@ -23,6 +23,8 @@
 #include "daemon/sensor/capture_control.h"
 #include "daemon/sensor/capture_pipeline.h"
 #include "daemon/sensor/live_capture.h"
+#include "daemon/sensor/read_flags.h"
+#include "daemon/sensor/read_progress.h"
 #include "daemon/sensor/sensor_counters.h"
 #include "daemon/sensor/shipper.h"
 #include "daemon/sensor/store_worker.h"
@@ -31,9 +33,11 @@ namespace teiten::sensor {
 
 struct SensorOptions {
   std::string config_path;
+  bool config_given = false;  ///< -c was on the command line (else the default path)
   bool check_only = false;
   std::vector<std::string> read_files;  ///< non-empty: --read mode
   int ship_timeout_seconds = 30;
+  ReadFlags read_flags;  ///< --db, --id, ...: override the file, or stand without one
 };
 
 /// What `status` reads from the database, on the store thread.
@@ -54,6 +58,7 @@ class SensorDaemon : public ctl::ConfiguredShell<config::SensorConfig> {
   // sensor_daemon.cpp: lifecycle
   config::SensorConfig load_config() const override;
   std::vector<config::ConfigError> check_config(const config::SensorConfig& c) const override;
+  std::vector<config::ConfigError> check_warnings(const config::SensorConfig& c) const override;
   int serve() override;
   void open();
   void start_io();
@@ -100,6 +105,7 @@ class SensorDaemon : public ctl::ConfiguredShell<config::SensorConfig> {
   std::unique_ptr<Shipper> shipper_;
   std::unique_ptr<tally::PacketCounter> counter_;
   std::unique_ptr<CapturePipeline> pipeline_;
+  std::unique_ptr<ReadProgress> progress_;  // --read only
   std::thread io_thread_;
 };
 

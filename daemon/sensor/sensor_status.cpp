@@ -6,6 +6,7 @@
 #include "common/base/wall_clock.h"
 #include "common/ctl/counter_json.h"
 #include "common/packet/decoder.h"
+#include "daemon/sensor/config_warnings.h"
 #include "daemon/sensor/sensor_counters.h"
 #include "daemon/sensor/sensor_daemon.h"
 
@@ -64,6 +65,8 @@ ordered_json SensorDaemon::status_json(const StoredState& stored) const {
   j["sensor"] = {
       {"id", c.sensor.id}, {"timezone", c.sensor.timezone}, {"mode", live() ? "live" : "read"}};
   j["capture"] = capture_json(src, counters);
+  if (auto hint = nothing_counted_hint(src.capture.since_start, src.uptime_seconds))
+    j["hint"] = *hint;
   ordered_json malformed;
   malformed["total"] = ctl::to_json(table.value(SensorCounter::malformed_total, counters.values()));
   malformed.update(ctl::family_json(table, counters.values(), "malformed", true));

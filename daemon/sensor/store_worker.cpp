@@ -107,6 +107,7 @@ void StoreWorker::commit(tally::TallyDelta delta, const std::vector<FlushDone>& 
       stats_.last_flush = base::unix_now();
       stats_.last_flush_seconds = took;
       stats_.last_flush_rows = rows;
+      stats_.rows_committed += rows;
       stats_.retained_rows = 0;
       stats_.last_error.clear();
     } else {

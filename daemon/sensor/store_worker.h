@@ -33,6 +33,7 @@ class StoreWorker {
     std::optional<int64_t> last_flush;  ///< Unix seconds of the last successful commit
     double last_flush_seconds = 0;      ///< how long it took
     uint64_t last_flush_rows = 0;
+    uint64_t rows_committed = 0;  ///< every successful commit's rows since start
     uint64_t retained_rows = 0;   ///< rows kept in memory after a failed commit
     std::string last_error;       ///< empty after a success
     uint64_t queued = 0;          ///< deltas waiting for the thread

@@ -6,6 +6,7 @@
 #include "daemon/synth/capture_file.h"
 #include "daemon/synth/local_calendar.h"
 #include "daemon/synth/rng.h"
+#include "daemon/synth/write_progress.h"
 
 namespace teiten::synth {
 namespace {
@@ -173,6 +174,7 @@ nlohmann::ordered_json run_bench(BenchKind kind, const SynthOptions& o) {
   const std::string name = plan.telescope ? "bench-telescope" : "bench-small";
   make_output_dir(o.out_dir);
   CaptureFile out(o.out_dir, name, view, plan.zone, o.truth);
+  WriteProgress::run().expect(o.packets);
 
   BenchMix mix(plan, o.seed);
   Rng rng(o.seed, plan.telescope ? 1 : 2);

@@ -9,6 +9,7 @@
 #include "daemon/synth/bench_scenario.h"
 #include "daemon/synth/day_boundary_scenario.h"
 #include "daemon/synth/synth_command.h"
+#include "daemon/synth/write_progress.h"
 
 using namespace teiten::synth;
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
         summary = run_day_boundary(c.options);
         break;
     }
+    WriteProgress::run().finish();
     std::printf("%s\n", summary.dump().c_str());
     return 0;
   } catch (const teiten::config::ConfigErrors& e) {

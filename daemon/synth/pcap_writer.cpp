@@ -4,6 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "daemon/synth/write_progress.h"
+
 namespace teiten::synth {
 namespace {
 
@@ -60,6 +62,8 @@ void PcapWriter::flush() {
   if (used_ > 0 && std::fwrite(buffer_.data(), 1, used_, file_) != used_)
     fail("cannot write", path_);
   used_ = 0;
+  WriteProgress::run().wrote(path_, packets_ - reported_);
+  reported_ = packets_;
 }
 
 void PcapWriter::close() {
@@ -68,6 +72,7 @@ void PcapWriter::close() {
   std::FILE* f = file_;
   file_ = nullptr;
   if (std::fclose(f) != 0) fail("cannot close", path_);
+  WriteProgress::run().closed();
 }
 
 }  // namespace teiten::synth

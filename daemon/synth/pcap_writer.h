@@ -46,6 +46,7 @@ class PcapWriter {
   std::vector<uint8_t> buffer_;
   size_t used_ = 0;
   uint64_t packets_ = 0, bytes_ = 0;
+  uint64_t reported_ = 0;  // packets told to WriteProgress
 };
 
 }  // namespace teiten::synth

@@ -466,7 +466,7 @@ std::vector<config::KeyInfo> profile_keys() {
 Profile load_profile(const std::string& path) {
   Profile out;
   RawDocument doc = load_document<RawDocument>(
-      path, sections(), [&](YamlReader& r, RawDocument& d) { Rules(r, out).apply(d); });
+      YamlReader(path), sections(), [&](YamlReader& r, RawDocument& d) { Rules(r, out).apply(d); });
   out.file = path;
   out.marks = std::move(doc.marks);
   return out;

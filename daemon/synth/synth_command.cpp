@@ -6,7 +6,8 @@
 namespace teiten::synth {
 
 std::variant<SynthCommand, int> parse_command_line(int argc, char** argv) {
-  CLI::App app{"teiten-synth: darknet traffic as pcap files with exact ground truth"};
+  CLI::App app{"teiten-synth: darknet traffic as pcap files with exact ground truth",
+               "teiten-synth"};
   app.require_subcommand(1);
   SynthCommand c{};
   SynthOptions& o = c.options;

@@ -37,6 +37,9 @@ TEST_CASE("list-commands is built in and lists every command with its help in na
   CHECK(commands[1]["name"] == "list-commands");
   CHECK(commands[2] == json{{"name", "status"}, {"help", "shows the daemon's state"}});
   CHECK(registry.commands().size() == 3);
+  // On the wire the name comes first, so a reader (teitenctl) shows it first.
+  CHECK(replies[0].to_json().dump().find(R"({"name":"flush","help":"commits now"})") !=
+        std::string::npos);
 }
 
 TEST_CASE("a copied registry's list-commands lists the copy's commands", "[ctl]") {

@@ -100,3 +100,37 @@ TEST_CASE("a mixed array is one item per line", "[ctl][render]") {
 TEST_CASE("empty arguments render as nothing", "[ctl][render]") {
   CHECK(render_arguments(Json::object()).empty());
 }
+
+TEST_CASE("whole seconds under _s and _seconds keys read as spans, other numbers do not",
+          "[ctl][render]") {
+  using teiten::teitenctl::render_field;
+  CHECK(render_field("lag_s", 515925045) == "16y");
+  CHECK(render_field("uptime_seconds", 200) == "3m");
+  CHECK(render_field("age_s", 12) == "12s");
+  CHECK(render_field("last_flush_seconds", 0.25) == "0.25");  // a fraction keeps its digits
+  CHECK(render_field("rows", 515925045) == "515925045");
+  CHECK(render_field("lag_s", nullptr) == "-");
+  auto rows =
+      Json::parse(R"([{"sensor": "s01", "lag_s": 515925045}, {"sensor": "s02", "lag_s": 12}])");
+  CHECK(render_table(rows) ==
+        "sensor  lag_s\n"
+        "s01       16y\n"
+        "s02       12s\n");
+}
+
+TEST_CASE("a table wider than the width wraps its text last column under itself",
+          "[ctl][render]") {
+  auto rows = Json::parse(R"J([
+    {"name": "config-reload", "help": "load the configuration file again (a bad one keeps the running one)"},
+    {"name": "version", "help": "software and library versions"}])J");
+  std::string out = render_table(rows, 2, 40);
+CHECK(out ==
+      "  name           help\n"
+      "  config-reload  load the configuration\n"
+      "                 file again (a bad one\n"
+      "                 keeps the running one)\n"
+      "  version        software and library\n"
+      "                 versions\n");
+// Without a width (a pipe), whole lines.
+CHECK(render_table(rows, 2).find("(a bad one keeps the running one)\n") != std::string::npos);
+}
