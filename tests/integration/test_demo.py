@@ -2,9 +2,11 @@
 two months) through the same script as the README's demo, with the binaries
 of this build. Its report.json must equal the generator's
 expected-report.json (compared here again, apart from the script's own
-check), its output must carry the page's first paragraph and the report's
-path, and nothing it started may outlive it. The check it relies on must
-be able to fail; --live without root must say so."""
+check), its pages must draw every figure in Chromium (screenshots in
+BUILD/test-artifacts/demo), its output must carry the page's first
+paragraph and the report's path, and nothing it started may outlive it.
+The check it relies on must be able to fail; --live without root must say
+so."""
 import json
 import os
 import re
@@ -17,12 +19,15 @@ import harness
 from harness import TempDir
 
 sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "demo"))
+sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "report"))
+from browser import Browser  # noqa: E402
 from demo_check import first_paragraph  # noqa: E402
 from report_diff import differences  # noqa: E402
 
 DEMO = os.path.join(harness.SOURCE, "scripts", "demo")
 CHECK = os.path.join(harness.SOURCE, "tests", "demo", "demo_check.py")
 SMALL = os.path.join(harness.SOURCE, "config", "synth", "small.yaml")
+ARTIFACTS = os.path.join(harness.BUILD, "test-artifacts", "demo")
 
 
 def run_demo(out, *args, **kw):
@@ -69,6 +74,24 @@ class DemoTest(unittest.TestCase):
         self.assertRegex(out, r"rollup: the collector's [\d,]+ rows equal teiten-synth's truth")
         self.assertRegex(out, r"report: report.json equals the generator's expected-report.json")
         self.assertRegex(out, r"demo took \d+m\d\ds")
+
+    def test_the_pages_draw_every_figure_in_a_browser(self):
+        browser = Browser()
+        try:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            for page in ("report.html", "report.en.html"):
+                browser.open("file://" + self.file("report", page))
+                broken = browser.evaluate(
+                    "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
+                    ".map(i => i.getAttribute('src'))")
+                self.assertEqual(broken, [], f"{page}: figures that did not load")
+                self.assertGreater(browser.evaluate("document.images.length"), 10, page)
+                self.assertGreater(browser.evaluate("document.querySelectorAll('table').length"),
+                                   3, page)
+                self.assertEqual(browser.problems(), [], f"{page}: console or load problems")
+                browser.screenshot(os.path.join(ARTIFACTS, page.replace(".html", ".png")))
+        finally:
+            browser.close()
 
     def test_nothing_it_started_is_left_running(self):
         run = self.file("run")
@@ -128,4 +151,4 @@ class DemoTest(unittest.TestCase):
 
 if __name__ == "__main__":
     # Without a tool only an unprivileged run may skip; as root (CI) the demo fails.
-    harness.run_tests(require=("sqlite3", "gnuplot") if os.geteuid() != 0 else ())
+    harness.run_tests(require=("sqlite3", "gnuplot", "chromium") if os.geteuid() != 0 else ())
