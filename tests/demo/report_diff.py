@@ -5,7 +5,9 @@ report with the same value; floats agree to 1e-9 relative. The report's
 traffic, and are not in the truth. Used by scripts/demo's check and by the
 integration tests. Python standard library only."""
 import copy
+import json
 import math
+import os
 
 ENVIRONMENT_KEYS = ("database", "geo", "parameters")
 
@@ -31,6 +33,14 @@ def differences(expected, got, path=""):
             return [f"{path}: expected {expected}, report {got}"]
         return []
     return [] if expected == got else [f"{path}: expected {expected!r}, report {got!r}"]
+
+
+def demo_reports(out, month):
+    """(expected-report.json, report.json) of a scripts/demo run in OUT."""
+    with open(os.path.join(out, "traffic", month, "expected-report.json")) as f:
+        truth = json.load(f)
+    with open(os.path.join(out, "report", "report.json")) as f:
+        return truth, json.load(f)
 
 
 def values(document):

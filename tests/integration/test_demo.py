@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "demo"))
 sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "report"))
 from browser import Browser  # noqa: E402
 from demo_check import first_paragraph  # noqa: E402
-from report_diff import differences  # noqa: E402
+from report_diff import demo_reports, differences  # noqa: E402
 
 DEMO = os.path.join(harness.SOURCE, "scripts", "demo")
 CHECK = os.path.join(harness.SOURCE, "tests", "demo", "demo_check.py")
@@ -52,10 +52,7 @@ class DemoTest(unittest.TestCase):
     def test_the_small_demo_ends_with_the_expected_report(self):
         r = self.result
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        with open(self.file("traffic", "2010-07", "expected-report.json")) as f:
-            truth = json.load(f)
-        with open(self.file("report", "report.json")) as f:
-            got = json.load(f)
+        truth, got = demo_reports(self.out, "2010-07")
         self.assertEqual(differences(truth, got), [])
         self.assertEqual(got["totals"]["accesses"], 9871)  # the small profile's July target
         self.assertEqual(got["totals"]["sources"], 4219)

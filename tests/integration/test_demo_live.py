@@ -7,7 +7,6 @@ report must equal the generator's truth as a live capture shows it
 be received, the control sockets must have answered midway, and the
 namespaces must be gone afterwards. Needs root: skipped (77) otherwise;
 as root a missing tool fails."""
-import json
 import os
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import harness
 from harness import TempDir
 
 sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "demo"))
-from report_diff import differences, live_truth  # noqa: E402
+from report_diff import demo_reports, differences, live_truth  # noqa: E402
 
 DEMO = os.path.join(harness.SOURCE, "scripts", "demo")
 PROFILE = os.path.join(harness.SOURCE, "config", "synth", "small-live.yaml")
@@ -49,10 +48,7 @@ class DemoLiveTest(unittest.TestCase):
     def test_the_live_report_is_the_truth_of_the_frames_sent(self):
         r = self.result
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        with open(self.file("traffic", "2010-07", "expected-report.json")) as f:
-            truth = json.load(f)
-        with open(self.file("report", "report.json")) as f:
-            got = json.load(f)
+        truth, got = demo_reports(self.out, "2010-07")
         self.assertEqual(differences(live_truth(truth), got), [])
         self.assertEqual(got["totals"]["accesses"], 4650)  # small-live's July target
         # Drops were measured (0), not unknown as with --read.
