@@ -7,7 +7,6 @@ small profile, replayed by real sensors into a collector, makes a
 teiten-report whose report.json is the expected one."""
 import csv
 import json
-import math
 import os
 import subprocess
 import sys
@@ -19,7 +18,9 @@ from harness import (TempDir, binary, collector_section, free_port, make_certs, 
                      write_collector_config, write_sensor_config)
 
 sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "oracle"))
+sys.path.insert(0, os.path.join(harness.SOURCE, "tests", "demo"))
 import tshark_rollup  # noqa: E402
+from report_diff import differences  # noqa: E402
 
 GEO_ORACLE = os.path.join(harness.SOURCE, "tests", "geo", "geo_oracle.py")
 DATABASE = "/var/lib/location/database.db"
@@ -99,6 +100,21 @@ class SynthProfileTest(unittest.TestCase):
             with self.subTest(sensor=sensor, link=self.small.sensors[sensor]["link"]):
                 self.assert_oracle_agrees(self.small, "2010-07", sensor)
 
+    def test_talot2_july_has_the_reference_findings(self):
+        report = self.talot2.expected_report("2010-07")
+        surges = {f["label"]: f for f in report["findings"] if f["type"] == "surge"}
+        self.assertEqual((surges["5060/udp"]["start"], surges["5060/udp"]["sensors"]),
+                         ("2010-07-09", 6))
+        self.assertEqual((surges["27649/udp"]["start"], surges["27649/udp"]["sensors"]),
+                         ("2010-07-01", 1))
+        single = [f for f in report["findings"] if f["type"] == "single_sensor"]
+        self.assertEqual([(f["label"], f["sensor"]) for f in single], [("27649/udp", "s04")])
+        new = [f["label"] for f in report["findings"] if f["type"] == "new_entry"]
+        self.assertEqual(new, ["5060/udp", "27649/udp"])
+        # "7月の期待しない（一方的な）アクセスは、6月と比べて減少しました": beyond the
+        # report's "about the same" band of 5%.
+        self.assertLess(report["change_percent"]["per_sensor_day_accesses"], -5)
+
     def places(self, addresses):
         """python3-location's country and AS of each address."""
         out = subprocess.run([GEO_PYTHON, GEO_ORACLE, "lookup", DATABASE, ISO_JSON],
@@ -144,28 +160,6 @@ class SynthProfileTest(unittest.TestCase):
         by_country = Counter(places[k[3]][0] for k, _ in probes if k[1:3] == ("tcp", 9415))
         self.assertGreater(by_country["CN"] / sum(by_country.values()), 0.7, by_country)
         self.assert_regions_agree(self.small, "2010-07")
-
-
-def differences(expected, got, path=""):
-    """Where two report.json documents differ; floats to 1e-9 relative."""
-    if isinstance(expected, dict) and isinstance(got, dict):
-        out = []
-        for k in expected:
-            out += (differences(expected[k], got[k], f"{path}.{k}") if k in got
-                    else [f"{path}.{k}: missing from the report"])
-        # What the truth leaves out describes the environment, not the traffic.
-        out += [f"{path}.{k}: not in the truth" for k in got
-                if k not in expected and not (path == "" and k in ("database", "geo", "parameters"))]
-        return out
-    if isinstance(expected, list) and isinstance(got, list):
-        if len(expected) != len(got):
-            return [f"{path}: {len(expected)} items expected, {len(got)} in the report"]
-        return [d for i, (a, b) in enumerate(zip(expected, got)) for d in differences(a, b, f"{path}[{i}]")]
-    if isinstance(expected, float) or isinstance(got, float):
-        if expected is None or got is None or not math.isclose(expected, got, rel_tol=1e-9, abs_tol=1e-12):
-            return [f"{path}: expected {expected}, report {got}"]
-        return []
-    return [] if expected == got else [f"{path}: expected {expected!r}, report {got!r}"]
 
 
 class SynthReportTest(unittest.TestCase):
