@@ -1,6 +1,7 @@
 // The contract tests' PostgreSQL backend: a new database on the shared
 // test server, read by a second connection.
 #include "common/pgstore/pg_collector_store.h"
+#include "common/pgstore/pg_report_source.h"
 #include "pgstore/pg_test_server.h"
 #include "store/storage_backend.h"
 
@@ -12,6 +13,9 @@ class PgBackend final : public StorageBackend {
   std::string name() const override { return "postgresql"; }
   std::unique_ptr<store::CollectorStorage> open(const std::string& zone) override {
     return std::make_unique<pgstore::PgCollectorStore>(pgstore::PgSettings{conninfo_}, zone);
+  }
+  std::unique_ptr<store::ReportSource> report_source() override {
+    return pgstore::open_pg_report_source({conninfo_});
   }
   std::vector<std::string> columns(const std::string& relation) override {
     std::vector<std::string> out;

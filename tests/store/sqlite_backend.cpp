@@ -2,6 +2,7 @@
 // temporary directory, read by a second, read-only connection.
 #include "common/store/collector_store.h"
 #include "common/store/database.h"
+#include "common/store/sqlite_report_source.h"
 #include "store/storage_backend.h"
 #include "support/temp_dir.h"
 
@@ -13,6 +14,9 @@ class SqliteBackend final : public StorageBackend {
   std::string name() const override { return "sqlite"; }
   std::unique_ptr<store::CollectorStorage> open(const std::string& zone) override {
     return std::make_unique<store::CollectorStore>(path_, zone);
+  }
+  std::unique_ptr<store::ReportSource> report_source() override {
+    return store::open_sqlite_report_source(path_);
   }
   std::vector<std::string> columns(const std::string& relation) override {
     store::Database db(path_, true);

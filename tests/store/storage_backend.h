@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/store/collector_storage.h"
+#include "common/store/report_source.h"
 
 namespace teiten::test {
 
@@ -23,6 +24,8 @@ class StorageBackend {
   /// database on every call; a second open while one lives is allowed
   /// where the backend allows it).
   virtual std::unique_ptr<store::CollectorStorage> open(const std::string& fleet_zone) = 0;
+  /// The report's read-only view of the same database (one snapshot).
+  virtual std::unique_ptr<store::ReportSource> report_source() = 0;
   /// Column names of a view or table, in order.
   virtual std::vector<std::string> columns(const std::string& relation) = 0;
   /// Rows of a query through a second connection, as an operator's shell
