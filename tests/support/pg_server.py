@@ -173,6 +173,26 @@ class PgServer:
         return s
 
 
+def shared_server():
+    """The suite's server, started by the ctest fixture teiten_pg (the test
+    needs `teiten_requires_pg` in CMake, which sets TEITEN_PG_STATE). Without
+    one: AssertionError as root (CI must not pass without PostgreSQL),
+    unittest.SkipTest otherwise."""
+    import unittest
+    state = os.environ.get("TEITEN_PG_STATE", "")
+    path = ""
+    if state and os.path.exists(state):
+        with open(state) as f:
+            path = f.read().strip()
+    if not path or not os.path.isdir(path):
+        why = ("no PostgreSQL test server: run through ctest (fixture pg_server_start) "
+               f"or scripts/test; TEITEN_PG_STATE={state!r}")
+        if os.geteuid() == 0:
+            raise AssertionError(why)
+        raise unittest.SkipTest(why)
+    return PgServer.attach(path)
+
+
 def main(argv):
     if len(argv) != 3 or argv[1] not in ("start", "stop", "pause", "resume"):
         print(__doc__)
