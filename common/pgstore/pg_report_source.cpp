@@ -62,12 +62,19 @@ class PgReportSource final : public store::ReportSource {
   }
 
   std::vector<store::PortDayTotal> port_day_totals(store::DayRange range) override {
+    // Groups are almost as many as rows (a sensor sees most port types of
+    // a day from a few sources), far more than the planner estimates: it
+    // would hash them and spill to disk. Read in primary-key order the
+    // groups stream out one after another, as SQLite's do; about five
+    // times faster here. Only this query is steered.
+    c_.exec("SET enable_hashagg = off");
     auto r = c_.query(std::string("SELECT day") + kDayNumber +
                       ", sensor, proto, port, kind, sum(accesses)::bigint, count(*) FROM tally"
                       " WHERE " +
                       range_sql("day", range) +
                       " GROUP BY day, proto, port, kind, sensor"
                       " ORDER BY day, proto, port, kind, sensor");
+    c_.exec("RESET enable_hashagg");
     std::vector<store::PortDayTotal> out;
     out.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {

@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+import bench_postgres
+
 MIB = 1024 * 1024
 
 
@@ -361,15 +363,11 @@ class Bench:
                       "database equals the union of the sensors'")
 
 
-    def report_db(self):
-        """A collector database holding one month (July 2010) of ten sensors
-        with --report-rows rollup rows, written through the real store by
-        teiten-load-rows; cached in OUT_DIR/data."""
-        rows = self.args.report_rows
-        db = os.path.join(self.data, f"report-{rows}.db")
-        if os.path.exists(db):
-            return db
-        log(f"bench: generating a collector database of {rows:,} rows for the report")
+    def report_lines(self):
+        """The report database's content as teiten-load-rows lines, in chunks:
+        one month (July 2010) of --report-sensors sensors with at least
+        --report-rows rollup rows, drawn the same on every call (seed 7), so
+        the SQLite and the PostgreSQL databases hold the same rows."""
         import random
         rnd = random.Random(7)
         # Scanners sweep many ports from few sources, so most rows share a
@@ -379,14 +377,9 @@ class Bench:
                                                             3389, 5900)] * 6 + \
                 [(p, "udp") for p in (5060, 1434, 53, 123, 161)] * 3 + \
                 [(rnd.randrange(1, 65536), rnd.choice(("tcp", "udp"))) for _ in range(400)]
-        sensors = [f"s{i:02d}" for i in range(1, 11)]
-        per = -(-rows // (31 * len(sensors)))  # at least `rows` in all
-        tmp = db + ".tmp"
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(tmp + suffix)
-        load = subprocess.Popen([self.bin("teiten-load-rows"), "collector", tmp, "UTC"],
-                                stdin=subprocess.PIPE, text=True)
+        n = self.args.report_sensors
+        sensors = [f"s{i:0{len(str(n))}d}" for i in range(1, n + 1)]
+        per = -(-self.args.report_rows // (31 * len(sensors)))  # at least the rows asked for
         for day in range(1, 32):
             date = f"2010-07-{day:02d}"
             t = 1277942400 + (day - 1) * 86400
@@ -403,10 +396,34 @@ class Bench:
                     ip = f"{src >> 24}.{(src >> 16) & 255}.{(src >> 8) & 255}.{src & 255}"
                     lines.append(f"row {s} {date} {proto} {port} probe {ip} "
                                  f"{rnd.randrange(1, 4)} {t} {t}")
-                load.stdin.write("\n".join(lines) + "\n")
+                yield "\n".join(lines) + "\n"
+
+    def load_rows(self, target):
+        """Writes report_lines() into a collector database (a file or a
+        PostgreSQL conninfo) through the real store, by teiten-load-rows."""
+        load = subprocess.Popen([self.bin("teiten-load-rows"), "collector", target, "UTC"],
+                                stdin=subprocess.PIPE, text=True)
+        for chunk in self.report_lines():
+            load.stdin.write(chunk)
         load.stdin.close()
         if load.wait() != 0:
             raise RuntimeError("teiten-load-rows failed")
+
+    def report_name(self):
+        return f"report-{self.args.report_rows}-{self.args.report_sensors}"
+
+    def report_db(self):
+        """The SQLite collector database of report_lines(); cached in OUT_DIR/data."""
+        db = os.path.join(self.data, self.report_name() + ".db")
+        if os.path.exists(db):
+            return db
+        log(f"bench: generating a collector database of {self.args.report_rows:,} rows, "
+            f"{self.args.report_sensors} sensors, for the report")
+        tmp = db + ".tmp"
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(tmp + suffix)
+        self.load_rows(tmp)
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.replace(tmp + suffix, db + suffix)
@@ -434,12 +451,14 @@ class Bench:
             rsss.append(rss)
             log(f"bench: report run {i + 1}: {seconds:.2f} s, sqlite3 scan {scans[-1]:.2f} s")
         scan, wall = statistics.median(scans), statistics.median(walls)
+        sensors = self.args.report_sensors
         self.add("sqlite3 full scan of rollup, GROUP BY day, proto, port, kind", scan, "s",
-                 note=f"{rows:,} rows, one month, ten sensors")
+                 note=f"{rows:,} rows, one month, {sensors} sensors")
         self.add("teiten-report, one month, ja and en", wall, "s", floor=scan, target="3x",
                  met=wall <= 3 * scan,
                  note=f"x floor = x the sqlite3 scan; peak RSS {max(rsss) / MIB:.0f} MiB; "
                       "pages, report.json, every figure in SVG and PNG")
+        bench_postgres.report(self, os.path.join(self.work, "report", "report.json"), wall)
 
 
 def wait_port(port, timeout=20):
@@ -496,6 +515,7 @@ def main():
     p.add_argument("--ingest-packets", type=int, default=300_000)
     p.add_argument("--geo-addresses", type=int, default=1_000_000)
     p.add_argument("--report-rows", type=int, default=5_000_000)
+    p.add_argument("--report-sensors", type=int, default=100)
     p.add_argument("--only", choices=["replay", "live", "ingest", "geo", "report"],
                    action="append")
     args = p.parse_args()

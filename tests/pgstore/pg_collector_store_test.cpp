@@ -196,6 +196,21 @@ TEST_CASE("PostgreSQL's inet text is made RFC 5952 text for any IPv6 address", "
   CHECK(mismatches == 0);
 }
 
+TEST_CASE("the views' text functions are inlined, not called per row", "[pgstore]") {
+  // A call of an SQL function per row costs several times the scan (the
+  // rollup view of 200k rows: 2.1 s called, 0.5 s inlined).
+  auto db = test::fresh_pg_database();
+  PgCollectorStore s({db}, "UTC");
+  PgConnection c(db);
+  for (const char* view : {"rollup", "coverage", "counters"}) {
+    auto plan = c.query(std::string("EXPLAIN VERBOSE SELECT * FROM ") + view);
+    std::string text;
+    for (int i = 0; i < plan.rows(); ++i) text += plan.text(i, 0) + "\n";
+    INFO(text);
+    CHECK_THAT(text, !Catch::Contains("teiten_"));
+  }
+}
+
 TEST_CASE("a database of a newer schema version is refused", "[pgstore]") {
   auto db = test::fresh_pg_database();
   { PgCollectorStore s({db}, "UTC"); }

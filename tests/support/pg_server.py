@@ -112,11 +112,25 @@ class PgServer:
         self.start_again()
         return self
 
+    def open(self):
+        """Starts the cluster kept in self.path (a cache, e.g. the bench's),
+        making it first when there is none yet."""
+        if not os.path.isdir(self.data):
+            os.makedirs(self.path, exist_ok=True)
+            return self.start()
+        self.port = free_port()
+        with open(os.path.join(self.path, "port"), "w") as f:
+            f.write(str(self.port))
+        self.start_again()
+        return self
+
     def _options(self):
         opts = [f"-k {self.path}", "-c listen_addresses=127.0.0.1", f"-p {self.port}",
                 "-c max_connections=200", "-c log_min_messages=warning"]
         if not self.fsync:
             opts += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        else:  # durable, with the WAL room a server taking bulk inserts is given
+            opts += ["-c max_wal_size=4GB", "-c checkpoint_timeout=15min"]
         return " ".join(opts)
 
     def start_again(self):
