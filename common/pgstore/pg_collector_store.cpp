@@ -179,7 +179,9 @@ auto PgCollectorStore::with_connection(F&& fn) -> decltype(fn(std::declval<PgCon
   } catch (const store::StoreError& e) {
     // A partition dropped by an operator, or a restored database: look again.
     partitions_.clear();
-    if (c.broken()) {
+    // The transaction rolled back on the way here; a connection still busy
+    // or in a transaction is not trusted with the next call.
+    if (!c.idle()) {
       last_failure_ = e.what();
       conn_.reset();
       next_attempt_ = Clock::now();  // the first reconnect is immediate

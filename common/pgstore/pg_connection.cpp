@@ -94,6 +94,10 @@ bool PgConnection::broken() const {
   return !conn_ || PQstatus(conn_) != CONNECTION_OK;
 }
 
+bool PgConnection::idle() const {
+  return !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
 std::string PgConnection::server_version() const {
   const char* v = PQparameterStatus(conn_, "server_version");
   return std::string("PostgreSQL ") + (v ? v : "?");
@@ -150,7 +154,12 @@ void PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
   constexpr size_t kSlice = 1 << 20;
   for (size_t at = 0; at < data.size(); at += kSlice) {
     size_t n = std::min(kSlice, data.size() - at);
-    if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) fail("COPY send failed");
+    if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) {
+      // Leave COPY mode if the connection still can, so it is not wedged.
+      PQputCopyEnd(conn_, "send failed");
+      while (auto* rest = PQgetResult(conn_)) PQclear(rest);
+      fail("COPY send failed");
+    }
   }
   if (PQputCopyEnd(conn_, nullptr) != 1) fail("COPY end failed");
   check(PQgetResult(conn_), "COPY failed");

@@ -73,6 +73,10 @@ class PgConnection {
 
   /// The connection is gone (server restart, network); make a new one.
   bool broken() const;
+  /// Connected, outside any transaction, no command in progress: ready for
+  /// the next call. False after a failure that left it half-way (a COPY cut
+  /// short): such a connection is dropped rather than reused.
+  bool idle() const;
   /// "PostgreSQL 15.18 (Debian 15.18-0+deb12u1)".
   std::string server_version() const;
   /// Where this connection goes, without secrets (settings' description).
