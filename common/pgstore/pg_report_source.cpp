@@ -19,6 +19,8 @@ std::string range_sql(const std::string& column, store::DayRange r) {
   return column + " BETWEEN " + date_sql(r.first) + " AND " + date_sql(r.last);
 }
 constexpr const char* kDayNumber = " - date '1970-01-01'";
+constexpr int64_t kMaxSensorId = 1 << 24;
+constexpr auto kNoSensor = static_cast<store::SensorIndex>(-1);
 
 class PgReportSource final : public store::ReportSource {
  public:
@@ -35,7 +37,12 @@ class PgReportSource final : public store::ReportSource {
     auto r = c_.query("SELECT id, name FROM sensors ORDER BY name COLLATE \"C\"");
     for (int i = 0; i < r.rows(); ++i) {
       auto index = static_cast<store::SensorIndex>(i);
-      index_of_id_[r.int64(i, 0)] = index;
+      auto id = r.int64(i, 0);
+      if (id < 0 || id > kMaxSensorId)
+        throw store::StoreError("sensor number " + std::to_string(id) + " out of range", 0);
+      if (static_cast<size_t>(id) >= index_of_id_.size())
+        index_of_id_.resize(static_cast<size_t>(id) + 1, kNoSensor);
+      index_of_id_[static_cast<size_t>(id)] = index;
       index_of_name_[r.text(i, 1)] = index;
       sensors_.push_back(r.text(i, 1));
     }
@@ -66,28 +73,30 @@ class PgReportSource final : public store::ReportSource {
     // a day from a few sources), far more than the planner estimates: it
     // would hash them and spill to disk. Read in primary-key order the
     // groups stream out one after another, as SQLite's do; about five
-    // times faster here. Only this query is steered.
+    // times faster here. Only this query is steered. Binary COPY, not a
+    // result set: libpq would hold a month's million groups as text.
     c_.exec("SET enable_hashagg = off");
-    auto r = c_.query(std::string("SELECT day") + kDayNumber +
-                      ", sensor, proto, port, kind, sum(accesses)::bigint, count(*) FROM tally"
-                      " WHERE " +
-                      range_sql("day", range) +
-                      " GROUP BY day, proto, port, kind, sensor"
-                      " ORDER BY day, proto, port, kind, sensor");
-    c_.exec("RESET enable_hashagg");
     std::vector<store::PortDayTotal> out;
-    out.reserve(static_cast<size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) {
-      store::PortDayTotal t;
-      t.day = static_cast<base::Day>(r.int64(i, 0));
-      t.sensor = sensor_index(r.int64(i, 1));
-      t.proto = static_cast<packet::Proto>(r.int64(i, 2));
-      t.port = static_cast<uint16_t>(r.int64(i, 3));
-      t.kind = static_cast<packet::Kind>(r.int64(i, 4));
-      t.accesses = static_cast<uint64_t>(r.int64(i, 5));
-      t.sources = static_cast<uint64_t>(r.int64(i, 6));
-      out.push_back(t);
-    }
+    CopyReader reader;
+    c_.copy_out(
+        "COPY (SELECT day, sensor, proto, port, kind, sum(accesses)::bigint, count(*)"
+        " FROM tally WHERE " +
+            range_sql("day", range) +
+            " GROUP BY day, proto, port, kind, sensor"
+            " ORDER BY day, proto, port, kind, sensor) TO STDOUT (FORMAT binary)",
+        [&](std::string_view chunk) {
+          if (!reader.feed(chunk)) return;
+          store::PortDayTotal t;
+          t.day = reader.date(0);
+          t.sensor = sensor_index(reader.int32(1));
+          t.proto = static_cast<packet::Proto>(reader.int16(2));
+          t.port = static_cast<uint16_t>(reader.int32(3));
+          t.kind = static_cast<packet::Kind>(reader.int16(4));
+          t.accesses = static_cast<uint64_t>(reader.int64(5));
+          t.sources = static_cast<uint64_t>(reader.int64(6));
+          out.push_back(t);
+        });
+    c_.exec("RESET enable_hashagg");
     return out;
   }
 
@@ -147,10 +156,10 @@ class PgReportSource final : public store::ReportSource {
 
  private:
   store::SensorIndex sensor_index(int64_t id) const {
-    auto it = index_of_id_.find(id);
-    if (it == index_of_id_.end())
+    if (id < 0 || static_cast<size_t>(id) >= index_of_id_.size() ||
+        index_of_id_[static_cast<size_t>(id)] == kNoSensor)
       throw store::StoreError("row of unknown sensor number " + std::to_string(id), 0);
-    return it->second;
+    return index_of_id_[static_cast<size_t>(id)];
   }
   store::SensorIndex index_of_name(const std::string& name) const {
     auto it = index_of_name_.find(name);
@@ -165,7 +174,8 @@ class PgReportSource final : public store::ReportSource {
 
   PgConnection c_;
   std::vector<std::string> sensors_;
-  std::map<int64_t, store::SensorIndex> index_of_id_;
+  // By sensor number (dense, from an identity column): every row looks one up.
+  std::vector<store::SensorIndex> index_of_id_;
   std::map<std::string, store::SensorIndex> index_of_name_;
 };
 
