@@ -209,14 +209,15 @@ def make_certs(directory, *sensor_ids, collector_names=("localhost", "127.0.0.1"
 
 
 def write_collector_config(path, port, pki, sensors, db="collector.db", timezone="Asia/Tokyo",
-                           listen_extra="", extra=""):
+                           listen_extra="", extra="", storage=None):
+    """storage: the whole storage line (storage.py's backends give it); default an SQLite `db`."""
     text = (f"listen:\n  address: \"127.0.0.1:{port}\"\n  ca: {pki}/ca.pem\n"
             f"  cert: {pki}/collector.pem\n  key: {pki}/collector.key\n")
     if listen_extra:
         text += "  " + listen_extra + "\n"
     text += "sensors: [" + ", ".join(sensors) + "]\n"
     text += f"fleet: {{timezone: {timezone}}}\n"
-    text += f"storage: {{path: {db}}}\n"
+    text += storage or f"storage: {{path: {db}}}\n"
     text += "log: {level: debug}\n" + extra
     # Never the default /run/teiten-collector/control.sock: tests running at
     # the same time (ctest -j, other checkouts) would take each other's.
