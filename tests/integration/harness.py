@@ -4,6 +4,7 @@ directories, real SQLite files, network namespaces made by the test.
 Environment (set by ctest): TEITEN_BUILD_DIR, TEITEN_SOURCE_DIR.
 """
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -249,6 +250,29 @@ def truth_rows(csv_path, sensor):
         for r in csv.DictReader(f):
             rows.append((r["day"], sensor, r["proto"], int(r["port"]), r["src"], r["kind"],
                          int(r["accesses"]), int(r["first_seen"]), int(r["last_seen"])))
+    return sorted(rows)
+
+
+def talot2_july(directory, sensors):
+    """July 2010 of the talot2-2010 profile (ten sensors, one a VLAN trunk),
+    generated into `directory`: the month's directory (pcaps, truth CSVs)
+    and each sensor's view (observed, ignore_sources) by id."""
+    subprocess.run([binary("teiten-synth"), "profile",
+                    os.path.join(SOURCE, "config", "synth", "talot2-2010.yaml"),
+                    "--out", directory], check=True, capture_output=True)
+    traffic = os.path.join(directory, "2010-07")
+    views = {}
+    for sid in sensors:
+        with open(os.path.join(traffic, f"{sid}.summary.json")) as f:
+            views[sid] = json.load(f)["sensor_view"]
+    return traffic, views
+
+
+def fleet_truth(traffic, sensors):
+    """The generator's rollup rows of these sensors, sorted."""
+    rows = []
+    for sid in sensors:
+        rows += truth_rows(os.path.join(traffic, f"{sid}.truth.csv"), sid)
     return sorted(rows)
 
 

@@ -5,7 +5,6 @@ and a collector whose disk fills up (README.md, "Shipping, exactly once").
 
 The cases run once per storage backend: FleetOnSqlite and FleetOnPostgres
 (docs/postgresql.md), one ctest each (test_fleet.py CLASS)."""
-import json
 import os
 import random
 import signal
@@ -15,8 +14,8 @@ import unittest
 
 import harness
 from harness import (ROLLUP_ALL, Daemon, TempDir, binary, collector_section, free_port,
-                     make_certs, query, rollup, start_collector, truth_rows,
-                     write_collector_config, write_sensor_config)
+                     make_certs, query, rollup, start_collector, write_collector_config,
+                     write_sensor_config)
 from storage import PgStorage, SqliteStorage
 
 SENSORS = [f"s{i:02d}" for i in range(1, 11)]
@@ -33,16 +32,7 @@ class FleetCases:
     def setUpClass(cls):
         cls.shared = TempDir("teiten-fleet-")
         cls.pki = make_certs(cls.shared.file("pki"), *SENSORS, "stranger")
-        # July 2010 of the talot2-2010 profile: ten sensors, one a VLAN trunk.
-        generated = cls.shared.file("traffic")
-        subprocess.run([binary("teiten-synth"), "profile",
-                        os.path.join(harness.SOURCE, "config", "synth", "talot2-2010.yaml"),
-                        "--out", generated], check=True, capture_output=True)
-        cls.traffic = os.path.join(generated, "2010-07")
-        cls.fleet = {}
-        for sid in SENSORS:
-            with open(os.path.join(cls.traffic, f"{sid}.summary.json")) as f:
-                cls.fleet[sid] = json.load(f)["sensor_view"]
+        cls.traffic, cls.fleet = harness.talot2_july(cls.shared.file("traffic"), SENSORS)
 
     @classmethod
     def tearDownClass(cls):
@@ -84,10 +74,7 @@ class FleetCases:
         return os.path.join(self.traffic, f"{sid}.pcap")
 
     def expected(self, sids):
-        rows = []
-        for sid in sids:
-            rows += truth_rows(os.path.join(self.traffic, f"{sid}.truth.csv"), sid)
-        return sorted(rows)
+        return harness.fleet_truth(self.traffic, sids)
 
     def test_ten_sensors_with_collector_restarts_arrive_exactly_once(self):
         self.start_collector("collector-1")

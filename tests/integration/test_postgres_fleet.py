@@ -15,7 +15,7 @@ import unittest
 import harness
 import wire_client as wc
 from harness import (ROLLUP_ALL, Daemon, TempDir, binary, free_port, make_certs, rollup, run,
-                     truth_rows, write_collector_config, write_sensor_config)
+                     write_collector_config, write_sensor_config)
 from storage import PgStorage, pg_server
 
 SENSORS = [f"s{i:02d}" for i in range(1, 11)]
@@ -34,16 +34,7 @@ class PostgresFleet(unittest.TestCase):
     def setUpClass(cls):
         cls.shared = TempDir("teiten-pgfleet-")
         cls.pki = make_certs(cls.shared.file("pki"), *SENSORS)
-        # July 2010 of the talot2-2010 profile, as test_fleet.py replays it.
-        generated = cls.shared.file("traffic")
-        subprocess.run([binary("teiten-synth"), "profile",
-                        os.path.join(harness.SOURCE, "config", "synth", "talot2-2010.yaml"),
-                        "--out", generated], check=True, capture_output=True)
-        cls.traffic = os.path.join(generated, "2010-07")
-        cls.fleet = {}
-        for sid in SENSORS:
-            with open(os.path.join(cls.traffic, f"{sid}.summary.json")) as f:
-                cls.fleet[sid] = json.load(f)["sensor_view"]
+        cls.traffic, cls.fleet = harness.talot2_july(cls.shared.file("traffic"), SENSORS)
 
     @classmethod
     def tearDownClass(cls):
@@ -91,10 +82,7 @@ class PostgresFleet(unittest.TestCase):
         return p
 
     def expected(self, sids):
-        rows = []
-        for sid in sids:
-            rows += truth_rows(os.path.join(self.traffic, f"{sid}.truth.csv"), sid)
-        return sorted(rows)
+        return harness.fleet_truth(self.traffic, sids)
 
     def finish(self, procs, timeout=900):
         outputs = {}
