@@ -297,18 +297,15 @@ class Bench:
             for ns in (sender, sensor):
                 subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
-    def ingest(self):
-        """Ten sensors with full outboxes ship at once to one collector."""
+    def ingest_inputs(self):
+        """Ten sensor databases with full outboxes (small-sensor mix,
+        --ingest-packets each), kept in work/ingest-snap for every run."""
         sensors = [f"s{i:02d}" for i in range(1, 11)]
         pki = os.path.join(self.work, "pki")
         subprocess.run([os.path.join(self.source, "scripts", "make-certs"), pki, *sensors],
                        check=True, stdout=subprocess.DEVNULL)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
         snap = os.path.join(self.work, "ingest-snap")
         os.makedirs(snap, exist_ok=True)
-        empty = os.path.join(self.source, "tests", "data", "zeek-empty-0pkts.pcap")
         shipped = distinct = 0
         for i, sid in enumerate(sensors):
             directory = os.path.join(self.data, f"ingest-{sid}-{self.args.ingest_packets}")
@@ -319,49 +316,80 @@ class Bench:
                                 directory], check=True, stdout=subprocess.DEVNULL)
             config = os.path.join(snap, f"{sid}.yaml")
             with open(config, "w") as f:
-                f.write(f"sensor: {{id: {sid}, timezone: UTC}}\nstorage: {{path: {sid}.db}}\n"
-                        f"collector: {{address: \"localhost:{port}\", ca: {pki}/ca.pem, "
-                        f"cert: {pki}/{sid}.pem, key: {pki}/{sid}.key}}\nlog: {{level: error}}\n")
+                f.write(self.ingest_sensor_yaml(sid, pki, free_port()))
             subprocess.run([self.bin("teiten-sensor"), "-c", config, "--ship-timeout", "0",
                             "--read", capture], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with contextlib.closing(sqlite3.connect(os.path.join(snap, f"{sid}.db"))) as c:
                 shipped += c.execute("SELECT sum(rows) FROM outbox").fetchone()[0]
                 distinct += c.execute("SELECT count(*) FROM tally").fetchone()[0]
-        with open(os.path.join(self.work, "collector.yaml"), "w") as f:
-            f.write(f"listen: {{address: \"127.0.0.1:{port}\", ca: {pki}/ca.pem, "
-                    f"cert: {pki}/collector.pem, key: {pki}/collector.key}}\n"
-                    f"sensors: [{', '.join(sensors)}]\nfleet: {{timezone: UTC}}\n"
-                    f"storage: {{path: collector.db}}\ncontrol: {{socket: {self.work}/c.sock}}\n"
-                    "log: {level: warn}\n")
-        rates = []
-        for run in range(self.args.runs):
-            with tempfile.TemporaryDirectory(dir=self.work) as d:
-                for sid in sensors:
-                    shutil.copy(os.path.join(snap, f"{sid}.db"), d)
-                    shutil.copy(os.path.join(snap, f"{sid}.yaml"), d)
-                shutil.copy(os.path.join(self.work, "collector.yaml"), d)
-                collector = subprocess.Popen([self.bin("teiten-collector"), "-c", "collector.yaml"],
-                                             cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                wait_port(port)
-                start = time.monotonic()
-                procs = [subprocess.Popen([self.bin("teiten-sensor"), "-c", f"{sid}.yaml",
-                                           "--read", empty], cwd=d) for sid in sensors]
-                codes = [p.wait() for p in procs]
-                seconds = time.monotonic() - start
-                collector.send_signal(signal.SIGTERM)
-                collector.wait(60)
-                with contextlib.closing(sqlite3.connect(os.path.join(d, "collector.db"))) as c:
-                    stored = c.execute("SELECT count(*) FROM tally").fetchone()[0]
-                if set(codes) != {0} or stored != distinct:
-                    raise RuntimeError(f"ingest run failed: exit codes {codes}, "
-                                       f"{stored} of {distinct} rows")
-                rates.append(shipped / seconds)
-                log(f"bench: ingest run {run + 1}: {shipped:,} rows in {seconds:.2f} s")
-        self.add("Collector ingest, ten sensors at once", statistics.median(rates), "rows/s",
-                 note=f"{shipped:,} rows shipped ({distinct:,} distinct) in batches of at most "
-                      "20,000 over mutual TLS, each committed before its ACK; the collector "
-                      "database equals the union of the sensors'")
+        return {"sensors": sensors, "pki": pki, "snap": snap, "shipped": shipped,
+                "distinct": distinct}
 
+    @staticmethod
+    def ingest_sensor_yaml(sid, pki, port):
+        return (f"sensor: {{id: {sid}, timezone: UTC}}\nstorage: {{path: {sid}.db}}\n"
+                f"collector: {{address: \"localhost:{port}\", ca: {pki}/ca.pem, "
+                f"cert: {pki}/{sid}.pem, key: {pki}/{sid}.key}}\nlog: {{level: error}}\n")
+
+    def ingest_run(self, inputs, storage, collectors):
+        """One run: the sensors ship their outboxes at once to `collectors`
+        collectors (the fleet split between them) that store into `storage`
+        (its yaml line; count_rows(directory) reads what arrived). Rows/s."""
+        sensors, pki = inputs["sensors"], inputs["pki"]
+        ports = [free_port() for _ in range(collectors)]
+        with tempfile.TemporaryDirectory(dir=self.work) as d:
+            daemons = []
+            for n, port in enumerate(ports):
+                with open(os.path.join(d, f"collector{n}.yaml"), "w") as f:
+                    f.write(f"listen: {{address: \"127.0.0.1:{port}\", ca: {pki}/ca.pem, "
+                            f"cert: {pki}/collector.pem, key: {pki}/collector.key}}\n"
+                            f"sensors: [{', '.join(sensors)}]\nfleet: {{timezone: UTC}}\n"
+                            f"{storage.yaml()}control: {{socket: {d}/c{n}.sock}}\n"
+                            "log: {level: warn}\n")
+                daemons.append(subprocess.Popen(
+                    [self.bin("teiten-collector"), "-c", f"collector{n}.yaml"], cwd=d,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+            for port in ports:
+                wait_port(port)
+            for i, sid in enumerate(sensors):
+                shutil.copy(os.path.join(inputs["snap"], f"{sid}.db"), d)
+                with open(os.path.join(d, f"{sid}.yaml"), "w") as f:
+                    f.write(self.ingest_sensor_yaml(sid, pki, ports[i * collectors // len(sensors)]))
+            empty = os.path.join(self.source, "tests", "data", "zeek-empty-0pkts.pcap")
+            start = time.monotonic()
+            # Time enough for the slowest backend: a rate is measured, not a deadline.
+            procs = [subprocess.Popen([self.bin("teiten-sensor"), "-c", f"{sid}.yaml",
+                                       "--ship-timeout", "900", "--read", empty], cwd=d)
+                     for sid in sensors]
+            codes = [p.wait() for p in procs]
+            seconds = time.monotonic() - start
+            for daemon in daemons:
+                daemon.send_signal(signal.SIGTERM)
+                daemon.wait(60)
+            stored = storage.count_rows(d)
+        if set(codes) != {0} or stored != inputs["distinct"]:
+            raise RuntimeError(f"ingest run failed ({storage.name}, {collectors} collectors): "
+                               f"exit codes {codes}, {stored} of {inputs['distinct']} rows")
+        log(f"bench: ingest into {storage.name} through {collectors} collector(s): "
+            f"{inputs['shipped']:,} rows in {seconds:.2f} s")
+        return inputs["shipped"] / seconds
+
+    def ingest(self):
+        """Ten sensors with full outboxes ship at once: to one collector on
+        SQLite, and (bench_postgres.py) to one and to two collectors on
+        PostgreSQL; the runs interleave, so a noisy machine slows all alike."""
+        inputs = self.ingest_inputs()
+        sqlite_rates = []
+        with bench_postgres.Ingest(self) as pg:
+            for run in range(self.args.runs):
+                sqlite_rates.append(self.ingest_run(inputs, SqliteTarget(), 1))
+                pg.run(inputs, run)
+        self.add("Collector ingest, ten sensors at once", statistics.median(sqlite_rates),
+                 "rows/s",
+                 note=f"{inputs['shipped']:,} rows shipped ({inputs['distinct']:,} distinct) in "
+                      "batches of at most 20,000 over mutual TLS, each committed before its ACK; "
+                      "the collector database equals the union of the sensors'")
+        pg.add_rows(inputs, statistics.median(sqlite_rates))
 
     def report_lines(self):
         """The report database's content as teiten-load-rows lines, in chunks:
@@ -459,6 +487,26 @@ class Bench:
                  note=f"x floor = x the sqlite3 scan; peak RSS {max(rsss) / MIB:.0f} MiB; "
                       "pages, report.json, every figure in SVG and PNG")
         bench_postgres.report(self, os.path.join(self.work, "report", "report.json"), wall)
+
+
+class SqliteTarget:
+    """The collector's default storage, a file in the run's directory."""
+    name = "SQLite"
+
+    @staticmethod
+    def yaml():
+        return "storage: {path: collector.db}\n"
+
+    @staticmethod
+    def count_rows(directory):
+        with contextlib.closing(sqlite3.connect(os.path.join(directory, "collector.db"))) as c:
+            return c.execute("SELECT count(*) FROM tally").fetchone()[0]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def wait_port(port, timeout=20):

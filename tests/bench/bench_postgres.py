@@ -82,3 +82,72 @@ def report(bench, sqlite_json, sqlite_wall):
               note=f"x floor = x the psql scan; {wall / sqlite_wall:.2f}x the SQLite report; "
                    f"peak RSS {max(rsss) / MIB:.0f} MiB; report.json identical to SQLite's: "
                    + ("yes" if same else "NO"))
+
+
+class PgTarget:
+    """A fresh database on the bench's server as a collector's storage."""
+    name = "PostgreSQL"
+
+    def __init__(self, server, dbname):
+        self.server, self.dbname = server, dbname
+        server.psql(f'DROP DATABASE IF EXISTS "{dbname}"')
+        self.conninfo = server.create_database(dbname)
+
+    def yaml(self):
+        return f'storage: {{postgres: "{self.conninfo}"}}\n'
+
+    def count_rows(self, directory):
+        return int(self.server.psql("SELECT count(*) FROM tally", self.dbname)[0][0])
+
+    def drop(self):
+        self.server.psql(f'DROP DATABASE "{self.dbname}"')
+
+
+class Ingest:
+    """The ingest rows on PostgreSQL, run between bench.py's SQLite runs:
+    the same ten sensors into one collector and into two (the fleet split
+    between them), a fresh database each run. A failure here is reported in
+    its rows and leaves the SQLite rows alone."""
+
+    def __init__(self, bench):
+        self.bench = bench
+        self.server = None
+        self.error = None
+        self.rates = {1: [], 2: []}
+
+    def __enter__(self):
+        try:
+            self.server = pg_server.PgServer(os.path.join(self.bench.data, "pg-cluster"),
+                                             fsync=True).open()
+        except Exception as e:  # noqa: BLE001 - reported in the rows
+            self.error = e
+        return self
+
+    def __exit__(self, *exc):
+        if self.server:
+            self.server.stop_only()
+
+    def run(self, inputs, run):
+        if self.error:
+            return
+        try:
+            for collectors in (1, 2):
+                target = PgTarget(self.server, f"ingest_{run}_{collectors}")
+                self.rates[collectors].append(self.bench.ingest_run(inputs, target, collectors))
+                target.drop()
+        except Exception as e:  # noqa: BLE001
+            self.error = e
+
+    def add_rows(self, inputs, sqlite_rate):
+        if self.error:
+            self.bench.add("Collector ingest into PostgreSQL", None, "",
+                           note=f"FAILED: {self.error}")
+            return
+        for collectors, rates in self.rates.items():
+            rate = statistics.median(rates)
+            self.bench.add(
+                f"Collector ingest into PostgreSQL, ten sensors, {collectors} collector"
+                + ("s" if collectors > 1 else ""), rate, "rows/s",
+                note=f"{rate / sqlite_rate:.2f}x the SQLite row's runs, interleaved with them; "
+                     "a durable server of its own on this machine (fsync and synchronous commit "
+                     "on); the database equals the union of the sensors'")
