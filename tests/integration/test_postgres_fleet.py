@@ -198,15 +198,16 @@ class PostgresFleet(unittest.TestCase):
         storage = PgStorage()
         port = free_port()
         self.collector("collector", port, storage)
-        # Hold every batch's exactly-once row for longer than the sensor waits for an ACK.
+        # Hold every batch's exactly-once row for longer than the sensor waits for an ACK
+        # (20 s: a loaded machine may take seconds to start the sensor and send its first batch).
         blocker = subprocess.Popen(
             ["psql", "-X", "-q", "-d", storage.conninfo, "-c",
-             "BEGIN; LOCK TABLE sensor_databases IN EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;"],
+             "BEGIN; LOCK TABLE sensor_databases IN EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(0.5)
         p = self.replay("s03", [port], batch_rows=50, extra="ack_timeout: 2s")
         out, _ = p.communicate(timeout=240)
-        blocker.wait(30)
+        blocker.wait(60)
         self.assertEqual(p.returncode, 0, out)
         self.assertIn("no ACK", out)
         self.assertEqual(storage.rollup(ROLLUP_ALL), self.expected(["s03"]))
