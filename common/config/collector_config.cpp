@@ -51,8 +51,12 @@ const Key<Fleet> fleet_keys[] = {
     {"timezone", &Fleet::timezone, {Kind::zone, "UTC"}, restart},
 };
 
+// Exactly one of path (SQLite) and postgres (docs/postgresql.md); the
+// store is opened once, at start.
 const Key<Storage> storage_keys[] = {
     {"path", &Storage::path, {Kind::path, "/var/lib/teiten-collector/collector.db"}, restart},
+    {"postgres", &Storage::postgres, {Kind::text}, restart},
+    {"password_file", &Storage::password_file, {Kind::path}, restart},
 };
 
 const Key<Control> control_keys[] = {
@@ -75,11 +79,29 @@ const std::vector<Section<CollectorConfig>>& sections() {
   return all;
 }
 
+// path has a default, so "exactly one" means: postgres written replaces
+// it, and writing both is a mistake to point at.
+void check_storage_keys(YamlReader& r, Storage& s) {
+  const auto& written = r.marks().positions;
+  if (written.contains("storage.postgres")) {
+    if (written.contains("storage.path"))
+      r.error_at_value("storage.postgres",
+                       "exactly one of storage.path (SQLite) and storage.postgres may be set");
+    else if (s.postgres.empty() && !r.failed("storage.postgres"))
+      r.error_at_value("storage.postgres",
+                       "is empty (expected a libpq connection string or postgresql:// URI)");
+    s.path.clear();
+  } else if (written.contains("storage.password_file")) {
+    r.error_at_value("storage.password_file", "is only for storage.postgres");
+  }
+}
+
 }  // namespace
 
 CollectorConfig load_collector_config(const std::string& path) {
   return load_document<CollectorConfig>(
       YamlReader(path), sections(), [](YamlReader& r, CollectorConfig& c) {
+        check_storage_keys(r, c.storage);
         std::string why;
         if (auto hp = parse_host_port(c.listen.address, why)) {
           c.listen.host = hp->host;

@@ -36,8 +36,12 @@ struct CollectorConfig {
     bool operator==(const Fleet&) const = default;
   } fleet;
 
+  /// Exactly one backend: an SQLite file (path, the default) or a
+  /// PostgreSQL database (postgres; path is then empty).
   struct Storage {
     std::string path;
+    std::string postgres;       ///< libpq conninfo or URI, without a password
+    std::string password_file;  ///< optional, with postgres: its first line is the password
     bool operator==(const Storage&) const = default;
   } storage;
 

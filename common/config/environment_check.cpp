@@ -132,7 +132,8 @@ std::vector<ConfigError> check_collector_environment(const CollectorConfig& c) {
   // Sensors verify the collector's certificate against their own CA and
   // the address they dial, which this file does not know; so no name check.
   detail::check_tls_files(marks, {"listen", c.listen.ca, c.listen.cert, c.listen.key, ""}, out);
-  check_file_location(marks, "storage.path", c.storage.path, out);
+  // A PostgreSQL store (path empty) is checked by the collector, which links libpq.
+  if (!c.storage.path.empty()) check_file_location(marks, "storage.path", c.storage.path, out);
   check_file_location(marks, "control.socket", c.control.socket, out);
   if (!c.metrics.textfile.empty())
     check_file_location(marks, "metrics.textfile", c.metrics.textfile, out);

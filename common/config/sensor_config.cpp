@@ -59,8 +59,8 @@ const Key<Storage> storage_keys[] = {
 // The section is optional; once present it must say where and how to
 // connect, so those keys are required. The shipper is built once, at start.
 const Key<Collector> collector_keys[] = {
-    {"address", &Collector::address, {.kind = Kind::address, .required = true}, restart},
-    {"server_name", &Collector::server_name, {Kind::host}, restart},  // default: address's host
+    {"address", &Collector::address, {.kind = Kind::addresses, .required = true}, restart},
+    {"server_name", &Collector::server_name, {Kind::host}, restart},  // default: each host
     {"ca", &Collector::ca, {.kind = Kind::path, .required = true}, restart},
     {"cert", &Collector::cert, {.kind = Kind::path, .required = true}, restart},
     {"key", &Collector::key, {.kind = Kind::path, .required = true}, restart},
@@ -109,11 +109,13 @@ void check_across_keys(YamlReader& r, SensorConfig& c, SensorMode mode) {
 
   c.collector.enabled = written.contains("collector");
   if (!c.collector.enabled) return;
-  std::string why;
-  if (auto hp = parse_host_port(c.collector.address, why)) {
-    c.collector.host = hp->host;
-    c.collector.port = hp->port;
-    if (c.collector.server_name.empty()) c.collector.server_name = hp->host;
+  c.collector.endpoints.clear();
+  for (const auto& address : c.collector.address) {
+    std::string why;
+    if (auto hp = parse_host_port(address, why))
+      c.collector.endpoints.push_back(
+          {address, hp->host, hp->port,
+           c.collector.server_name.empty() ? hp->host : c.collector.server_name});
   }
   if (!r.failed("collector.backoff_initial") && !r.failed("collector.backoff_max") &&
       c.collector.backoff_max < c.collector.backoff_initial)

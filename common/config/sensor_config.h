@@ -63,12 +63,22 @@ struct SensorConfig {
     bool operator==(const Storage&) const = default;
   } storage;
 
+  /// One collector the sensor may ship to.
+  struct Endpoint {
+    std::string address;      ///< as written: "host:port" or "[v6]:port"
+    std::string host;         ///< split from address
+    uint16_t port = 0;        ///< split from address
+    std::string server_name;  ///< the name its certificate must carry
+    bool operator==(const Endpoint&) const = default;
+  };
+
   struct Collector {
-    bool enabled = false;       ///< true when the `collector` section is present
-    std::string address;        ///< "host:port" or "[v6]:port"; required when enabled
-    std::string host;           ///< split from address
-    uint16_t port = 0;          ///< split from address
-    std::string server_name;    ///< name to verify; defaults to host
+    bool enabled = false;  ///< true when the `collector` section is present
+    /// One address or several, in order of preference (docs/postgresql.md:
+    /// several collectors on one database); required when enabled.
+    std::vector<std::string> address;
+    std::vector<Endpoint> endpoints;  ///< address split, one per entry, in its order
+    std::string server_name;          ///< name to verify for every address; empty: each host
     std::string ca, cert, key;  ///< required when enabled; resolved paths
     uint32_t batch_rows{};      ///< rows per batch
     base::Duration backoff_initial{};

@@ -42,6 +42,8 @@ std::string noun(Kind kind) {
       return "a sensor id";
     case Kind::address:
       return "host:port or [ipv6]:port";
+    case Kind::addresses:
+      return "host:port, or a list of them";
     case Kind::prefixes:
       return "a list of addresses or prefixes";
     case Kind::sensor_ids:
@@ -55,7 +57,14 @@ std::string noun(Kind kind) {
 }
 
 std::string item_noun(Kind list) {
-  return list == Kind::prefixes ? "an address or prefix" : "a sensor id";
+  switch (list) {
+    case Kind::prefixes:
+      return "an address or prefix";
+    case Kind::addresses:
+      return "host:port or [ipv6]:port";
+    default:
+      return "a sensor id";
+  }
 }
 
 bool has_space(std::string_view s) {
@@ -139,6 +148,7 @@ std::optional<Value> YamlReader::convert(const std::string& path, const Spec& sp
                                          bool record) {
   if (spec.kind == Kind::prefixes) return read_prefixes(path, value, at, record);
   if (spec.kind == Kind::sensor_ids) return read_sensor_ids(path, value, at, record);
+  if (spec.kind == Kind::addresses) return read_addresses(path, value, at, record);
   if (spec.kind == Kind::node) return value;  // the loader's rules read it
   if (!value.IsDefined() || !value.IsScalar()) {
     error(path, at, "expected " + noun(spec.kind) + ", found " + describe_node(value));
@@ -207,6 +217,7 @@ std::optional<Value> YamlReader::convert_scalar(const std::string& path, const S
       return read_decimal(path, spec, text, is_quoted(value), at);
     case Kind::prefixes:
     case Kind::sensor_ids:
+    case Kind::addresses:
     case Kind::node:
       break;  // read before
   }
@@ -339,6 +350,46 @@ std::optional<Value> YamlReader::read_sensor_ids(const std::string& path, const 
         }
         first_line.emplace(id, item_at.line + 1);
         out.push_back(id);
+        return true;
+      });
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+// One address as a scalar, or a list of them: several collectors, tried in
+// the order written. The same address twice would only retry it, so it is
+// refused as a mistake.
+std::optional<Value> YamlReader::read_addresses(const std::string& path, const YAML::Node& value,
+                                                const YAML::Mark& at, bool record_marks) {
+  auto check = [&](const std::string& item_path, const std::string& text,
+                   const YAML::Mark& item_at) {
+    std::string why;
+    if (parse_host_port(text, why)) return true;
+    error(item_path, item_at, "'" + text + "' " + why);
+    return false;
+  };
+  if (value.IsDefined() && value.IsScalar()) {
+    if (!check(path, value.Scalar(), at)) return std::nullopt;
+    return std::vector<std::string>{value.Scalar()};
+  }
+  if (value.IsSequence() && value.size() == 0) {
+    error(path, at, "the list is empty; name at least one address");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  std::map<std::string, int> first_line;
+  bool ok = for_each_item(
+      path, Kind::addresses, value, at, record_marks,
+      [&](const std::string& item_path, const std::string& text, const YAML::Mark& item_at) {
+        if (!check(item_path, text, item_at)) return false;
+        if (auto first = first_line.find(text); first != first_line.end()) {
+          error(item_path, item_at,
+                "duplicate address '" + text + "' (first at line " +
+                    std::to_string(first->second) + ")");
+          return false;
+        }
+        first_line.emplace(text, item_at.line + 1);
+        out.push_back(text);
         return true;
       });
   if (!ok) return std::nullopt;

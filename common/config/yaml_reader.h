@@ -49,6 +49,7 @@ enum class Kind {
   level,       ///< log level
   sensor_id,   ///< is_valid_sensor_id
   address,     ///< host:port or [ipv6]:port
+  addresses,   ///< one address, or a non-empty list of them (in order of preference)
   prefixes,    ///< list of addresses or prefixes
   sensor_ids,  ///< non-empty list of unique sensor ids
   number,      ///< decimal number (not quoted) in [min, max]
@@ -138,6 +139,8 @@ class YamlReader {
                                      const YAML::Mark& at, bool record);
   std::optional<Value> read_sensor_ids(const std::string& path, const YAML::Node& value,
                                        const YAML::Mark& at, bool record);
+  std::optional<Value> read_addresses(const std::string& path, const YAML::Node& value,
+                                      const YAML::Mark& at, bool record);
   using ItemVisitor = std::function<bool(const std::string& item_path, const std::string& text,
                                          const YAML::Mark& at)>;
   /// Visits the scalar items of a list value, reporting a value that is not

@@ -11,6 +11,7 @@
 #include "common/ctl/counter_json.h"
 #include "daemon/collector/collector_counters.h"
 #include "daemon/collector/collector_daemon.h"
+#include "daemon/collector/storage_backend.h"
 
 namespace teiten::collector {
 namespace asio = boost::asio;
@@ -96,6 +97,12 @@ ordered_json CollectorDaemon::status_json(int64_t database_bytes,
       {"total", ctl::to_json(table.value(CollectorCounter::refused_total, counters.values()))},
       {"by_reason", ctl::family_json(table, counters.values(), "refused", true)}};
   auto storage = storage_json(config_->storage.path, database_bytes, free_bytes);
+  // Which backend, and where: a PostgreSQL location never shows a secret.
+  storage["backend"] = backend_name(config_->storage);
+  if (config_->storage.path.empty()) {
+    storage.erase("path");
+    storage["location"] = location(config_->storage);
+  }
   storage["storage_errors"] = s.number(CollectorCounter::storage_errors);
   storage["last_error"] = s.last_storage_error();
   j["storage"] = storage;

@@ -5,8 +5,8 @@
 #include "common/process/exit_codes.h"
 #include "common/process/logging.h"
 #include "common/process/privileges.h"
-#include "common/store/collector_store.h"
 #include "daemon/collector/collector_counters.h"
+#include "daemon/collector/storage_backend.h"
 
 namespace teiten::collector {
 namespace asio = boost::asio;
@@ -30,7 +30,9 @@ config::CollectorConfig CollectorDaemon::load_config() const {
 
 std::vector<config::ConfigError> CollectorDaemon::check_config(
     const config::CollectorConfig& c) const {
-  return config::check_collector_environment(c);
+  auto errors = config::check_collector_environment(c);
+  for (auto& e : check_storage(c)) errors.push_back(std::move(e));
+  return errors;
 }
 
 int CollectorDaemon::serve() {
@@ -42,8 +44,7 @@ int CollectorDaemon::serve() {
   if (dropped.dropped)
     log->info("privileges_dropped user={} uid={} gid={}", config.process.user, dropped.uid,
               dropped.gid);
-  store_.store =
-      std::make_unique<store::CollectorStore>(config.storage.path, config.fleet.timezone);
+  store_.store = open_storage(config);
   register_commands();
   start_control(config.control.socket);
 
@@ -62,8 +63,9 @@ int CollectorDaemon::serve() {
                   store_.worker.post(
                       [this] { asio::post(io_, [this] { store_pong_ms_ = steady_ms(); }); });
                 }});
-  log->info("start database={} fleet_timezone={} sensors={} control_socket={}", config.storage.path,
-            config.fleet.timezone, config.sensors.size(), config.control.socket);
+  log->info("start storage={} database=\"{}\" fleet_timezone={} sensors={} control_socket={}",
+            backend_name(config.storage), location(config.storage), config.fleet.timezone,
+            config.sensors.size(), config.control.socket);
   server_->start();
   notifier_.ready(status_line());
   io_.run();

@@ -232,8 +232,13 @@ void IngestSession::on_hello(wire::Hello hello) {
       if (self->closed_) return;
       if (!error.empty()) {
         self->server_.stats().storage_error(error);
-        self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}));
-        return self->close(CloseReason::storage_error, error);
+        // Closed once the ERROR is written: the write's handler holds the
+        // session, which closing at once would free under the pending write.
+        self->channel_.write(wire::encode_frame(wire::ErrorReply{wire::ErrorCode::storage, error}),
+                             [self, error](const boost::system::error_code&) {
+                               self->close(CloseReason::storage_error, error);
+                             });
+        return;
       }
       self->channel_.write(wire::encode_frame(wire::Welcome{last, kSoftware}));
       self->read_frame();

@@ -9,6 +9,7 @@
 
 #include "common/geo/country_names.h"
 #include "common/geo/locator.h"
+#include "common/pgstore/pg_report_source.h"
 #include "common/process/progress_line.h"
 #include "common/report/report_builder.h"
 #include "common/report/report_json.h"
@@ -44,18 +45,30 @@ void write_file(const fs::path& path, const std::string& text) {
   if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
 }
 
+// --db names an SQLite file, or a PostgreSQL database (docs/postgresql.md).
+std::unique_ptr<store::ReportSource> open_source(const std::string& db) {
+  if (pgstore::is_postgres_location(db))
+    return pgstore::open_pg_report_source({db, "", "teiten-report"});
+  return store::open_sqlite_report_source(db);
+}
+
+// What messages may show of --db: a connection string only as its
+// description, in case it holds a password after all.
+std::string shown(const std::string& db) {
+  return pgstore::is_postgres_location(db) ? pgstore::describe({db}) : db;
+}
+
 }  // namespace
 
 int run(const Options& o, std::ostream& err) {
   auto month = report::Month::parse(o.month);
   if (!month) {
-    err << "teiten-report: --month must be YYYY-MM (1970-01 .. 2149-12), not '" << o.month
-        << "'\n";
+    err << "teiten-report: --month must be YYYY-MM (1970-01 .. 2149-12), not '" << o.month << "'\n";
     return kBadArguments;
   }
   try {
     // Everything that can fail before a file is written fails here.
-    auto source = store::open_sqlite_report_source(o.db);
+    auto source = open_source(o.db);
     geo::LocatorOptions geo_options;
     geo_options.mmdb_paths = o.geo;
     auto locator = geo::open_locator(geo_options);
@@ -97,7 +110,7 @@ int run(const Options& o, std::ostream& err) {
     progress.finish("wrote " + out.string() + "/ (report.json" + pages + ", figures/) in " + took);
     return kWritten;
   } catch (const store::StoreError& e) {
-    err << "teiten-report: cannot read " << o.db << " as a teiten database: " << e.what()
+    err << "teiten-report: cannot read " << shown(o.db) << " as a teiten database: " << e.what()
         << '\n';
   } catch (const std::exception& e) {
     err << "teiten-report: " << e.what() << '\n';

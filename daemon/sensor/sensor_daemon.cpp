@@ -125,7 +125,11 @@ void SensorDaemon::open() {
               dropped.gid, live() ? "cap_net_raw" : "none");
   else if (geteuid() == 0)
     log->warn("running_as_root hint=set_process.user_or_run_under_systemd");
-  if (config.collector.enabled) collector_addrs_ = resolve_host(config.collector.host);
+  // The sensor's own traffic to every collector it may dial is not counted.
+  for (const auto& collector : config.collector.endpoints) {
+    auto addrs = resolve_host(collector.host);
+    collector_addrs_.insert(collector_addrs_.end(), addrs.begin(), addrs.end());
+  }
 
   auto db = std::make_unique<store::SensorStore>(config.storage.path, config.sensor.id,
                                                  config.sensor.timezone);

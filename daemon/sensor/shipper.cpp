@@ -49,6 +49,7 @@ Shipper::Shipper(asio::io_context& io, StoreWorker& store, const config::SensorC
     : io_(io),
       store_(store),
       config_(config.collector),
+      failover_(config.collector.endpoints.size()),
       sensor_id_(config.sensor.id),
       timezone_(config.sensor.timezone),
       database_id_(std::move(database_id)),
@@ -59,7 +60,11 @@ Shipper::Shipper(asio::io_context& io, StoreWorker& store, const config::SensorC
       ack_timer_(io),
       backoff_(config.collector.backoff_initial),
       rng_(std::random_device{}()) {
-  status_.collector = config_.address;
+  status_.collector = target().address;
+}
+
+const config::SensorConfig::Endpoint& Shipper::target() const {
+  return config_.endpoints.at(failover_.current());
 }
 
 Shipper::~Shipper() = default;
@@ -115,25 +120,27 @@ void Shipper::connect() {
   uint64_t gen = generation_;
   conn_ = std::make_unique<Connection>(io_, tls_);
   set_state(ShipperState::connecting);
+  const auto& to = target();
   {
     std::lock_guard lock(mutex_);
     ++status_.connects;
+    status_.collector = to.address;
   }
-  const std::string& name = config_.server_name.empty() ? config_.host : config_.server_name;
   // SNI for host names, and the certificate must name what we dialed.
-  SSL_set_tlsext_host_name(conn_->stream.native_handle(), name.c_str());
-  conn_->stream.set_verify_callback(asio::ssl::host_name_verification(name));
+  SSL_set_tlsext_host_name(conn_->stream.native_handle(), to.server_name.c_str());
+  conn_->stream.set_verify_callback(asio::ssl::host_name_verification(to.server_name));
   resolver_.async_resolve(
-      config_.host, std::to_string(config_.port),
+      to.host, std::to_string(to.port),
       [this, gen](const boost::system::error_code& ec,
                   asio::ip::tcp::resolver::results_type results) {
         if (gen != generation_) return;
-        if (ec) return fail("cannot resolve " + config_.host + ": " + ec.message());
+        if (ec) return fail("cannot resolve " + target().host + ": " + ec.message());
         asio::async_connect(
             conn_->stream.lowest_layer(), results,
             [this, gen](const boost::system::error_code& ec2, const asio::ip::tcp::endpoint&) {
               if (gen != generation_) return;
-              if (ec2) return fail("cannot connect to " + config_.address + ": " + ec2.message());
+              if (ec2)
+                return fail("cannot connect to " + target().address + ": " + ec2.message());
               conn_->stream.async_handshake(
                   asio::ssl::stream_base::client,
                   [this, gen](const boost::system::error_code& ec3) {
@@ -146,7 +153,7 @@ void Shipper::connect() {
                                   " closed the connection during the TLS handshake (" +
                                   ec3.message() + ")");
                     if (ec3)
-                      return fail("TLS handshake with " + config_.address +
+                      return fail("TLS handshake with " + target().address +
                                   " failed: " + ec3.message() + " " + tls::openssl_errors());
                     on_connected(gen);
                   });
@@ -179,7 +186,8 @@ void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
   if (ec) {
     if (ready_ && !in_flight_ && !loading_) {
       // The collector closed an idle connection; reconnect when there is data.
-      log->info("collector_closed_idle_connection collector={}", config_.address);
+      log->info("collector_closed_idle_connection collector={}", target().address);
+      failover_.ended();  // the next connection tries the preferred collector first
       drop_connection();
       set_state(ShipperState::disconnected);
       return;
@@ -208,7 +216,7 @@ void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
       status_.connected_since = base::unix_now();
       status_.last_error.clear();
     }
-    log->info("connected collector={} last_seq={} software=\"{}\"", config_.address,
+    log->info("connected collector={} last_seq={} software=\"{}\"", target().address,
               welcome->last_seq, welcome->software);
     // Batches the collector committed before an ACK was lost are done.
     if (welcome->last_seq > 0) {
@@ -307,13 +315,24 @@ void Shipper::acknowledged(uint64_t seq, uint64_t rows) {
 
 void Shipper::fail(const std::string& why) {
   if (stopped_) return;
-  process::logger("shipper")->warn("shipping_failed collector={} error=\"{}\"", config_.address,
-                                   why);
+  auto log = process::logger("shipper");
+  log->warn("shipping_failed collector={} error=\"{}\"", target().address, why);
+  // Before WELCOME the collector was not reached: the next one, if any, is
+  // dialed at once. A connection that worked and ended, or a round where
+  // none answered, waits for the backoff and starts again at the first.
+  const bool reached = ready_;
   drop_connection();
   {
     std::lock_guard lock(mutex_);
     status_.last_error = why;
     status_.connected_since.reset();
+  }
+  if (reached) {
+    failover_.ended();
+  } else if (failover_.unreachable()) {
+    log->info("failover collector={}", target().address);
+    asio::post(io_, [this] { connect(); });
+    return;
   }
   schedule_reconnect();
 }

@@ -4,7 +4,10 @@
 // committed, so a resend is byte-identical and the collector recognises it.
 // Failures (refusal, storage error at the collector, lost connection, no
 // ACK in time) close the connection and retry after an exponential,
-// jittered, capped backoff. Runs on the sensor's io thread; status() may
+// jittered, capped backoff. With several collectors (collector.address as
+// a list) one that cannot be reached passes the turn to the next at once
+// (collector_failover.h); batches keep their order whichever one takes
+// them. Runs on the sensor's io thread; status() may
 // be called from any thread.
 #pragma once
 
@@ -23,6 +26,7 @@
 #include "common/store/sensor_store.h"
 #include "common/tls/frame_channel.h"
 #include "common/wire/messages.h"
+#include "daemon/sensor/collector_failover.h"
 #include "daemon/sensor/store_worker.h"
 
 namespace teiten::sensor {
@@ -85,10 +89,13 @@ class Shipper {
   void schedule_reconnect();
   void refresh_queue();
   void set_state(ShipperState state);
+  /// The collector dialed now.
+  const config::SensorConfig::Endpoint& target() const;
 
   boost::asio::io_context& io_;
   StoreWorker& store_;
   config::SensorConfig::Collector config_;
+  CollectorFailover failover_;
   std::string sensor_id_;
   std::string timezone_;
   std::string database_id_;

@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+import bench_postgres
+
 MIB = 1024 * 1024
 
 
@@ -295,18 +297,15 @@ class Bench:
             for ns in (sender, sensor):
                 subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
-    def ingest(self):
-        """Ten sensors with full outboxes ship at once to one collector."""
+    def ingest_inputs(self):
+        """Ten sensor databases with full outboxes (small-sensor mix,
+        --ingest-packets each), kept in work/ingest-snap for every run."""
         sensors = [f"s{i:02d}" for i in range(1, 11)]
         pki = os.path.join(self.work, "pki")
         subprocess.run([os.path.join(self.source, "scripts", "make-certs"), pki, *sensors],
                        check=True, stdout=subprocess.DEVNULL)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
         snap = os.path.join(self.work, "ingest-snap")
         os.makedirs(snap, exist_ok=True)
-        empty = os.path.join(self.source, "tests", "data", "zeek-empty-0pkts.pcap")
         shipped = distinct = 0
         for i, sid in enumerate(sensors):
             directory = os.path.join(self.data, f"ingest-{sid}-{self.args.ingest_packets}")
@@ -317,59 +316,86 @@ class Bench:
                                 directory], check=True, stdout=subprocess.DEVNULL)
             config = os.path.join(snap, f"{sid}.yaml")
             with open(config, "w") as f:
-                f.write(f"sensor: {{id: {sid}, timezone: UTC}}\nstorage: {{path: {sid}.db}}\n"
-                        f"collector: {{address: \"localhost:{port}\", ca: {pki}/ca.pem, "
-                        f"cert: {pki}/{sid}.pem, key: {pki}/{sid}.key}}\nlog: {{level: error}}\n")
+                f.write(self.ingest_sensor_yaml(sid, pki, free_port()))
             subprocess.run([self.bin("teiten-sensor"), "-c", config, "--ship-timeout", "0",
                             "--read", capture], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with contextlib.closing(sqlite3.connect(os.path.join(snap, f"{sid}.db"))) as c:
                 shipped += c.execute("SELECT sum(rows) FROM outbox").fetchone()[0]
                 distinct += c.execute("SELECT count(*) FROM tally").fetchone()[0]
-        with open(os.path.join(self.work, "collector.yaml"), "w") as f:
-            f.write(f"listen: {{address: \"127.0.0.1:{port}\", ca: {pki}/ca.pem, "
-                    f"cert: {pki}/collector.pem, key: {pki}/collector.key}}\n"
-                    f"sensors: [{', '.join(sensors)}]\nfleet: {{timezone: UTC}}\n"
-                    f"storage: {{path: collector.db}}\ncontrol: {{socket: {self.work}/c.sock}}\n"
-                    "log: {level: warn}\n")
-        rates = []
-        for run in range(self.args.runs):
-            with tempfile.TemporaryDirectory(dir=self.work) as d:
-                for sid in sensors:
-                    shutil.copy(os.path.join(snap, f"{sid}.db"), d)
-                    shutil.copy(os.path.join(snap, f"{sid}.yaml"), d)
-                shutil.copy(os.path.join(self.work, "collector.yaml"), d)
-                collector = subprocess.Popen([self.bin("teiten-collector"), "-c", "collector.yaml"],
-                                             cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return {"sensors": sensors, "pki": pki, "snap": snap, "shipped": shipped,
+                "distinct": distinct}
+
+    @staticmethod
+    def ingest_sensor_yaml(sid, pki, port):
+        return (f"sensor: {{id: {sid}, timezone: UTC}}\nstorage: {{path: {sid}.db}}\n"
+                f"collector: {{address: \"localhost:{port}\", ca: {pki}/ca.pem, "
+                f"cert: {pki}/{sid}.pem, key: {pki}/{sid}.key}}\nlog: {{level: error}}\n")
+
+    def ingest_run(self, inputs, storage, collectors):
+        """One run: the sensors ship their outboxes at once to `collectors`
+        collectors (the fleet split between them) that store into `storage`
+        (its yaml line; count_rows(directory) reads what arrived). Rows/s."""
+        sensors, pki = inputs["sensors"], inputs["pki"]
+        ports = [free_port() for _ in range(collectors)]
+        with tempfile.TemporaryDirectory(dir=self.work) as d:
+            daemons = []
+            for n, port in enumerate(ports):
+                with open(os.path.join(d, f"collector{n}.yaml"), "w") as f:
+                    f.write(f"listen: {{address: \"127.0.0.1:{port}\", ca: {pki}/ca.pem, "
+                            f"cert: {pki}/collector.pem, key: {pki}/collector.key}}\n"
+                            f"sensors: [{', '.join(sensors)}]\nfleet: {{timezone: UTC}}\n"
+                            f"{storage.yaml()}control: {{socket: {d}/c{n}.sock}}\n"
+                            "log: {level: warn}\n")
+                daemons.append(subprocess.Popen(
+                    [self.bin("teiten-collector"), "-c", f"collector{n}.yaml"], cwd=d,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+            for port in ports:
                 wait_port(port)
-                start = time.monotonic()
-                procs = [subprocess.Popen([self.bin("teiten-sensor"), "-c", f"{sid}.yaml",
-                                           "--read", empty], cwd=d) for sid in sensors]
-                codes = [p.wait() for p in procs]
-                seconds = time.monotonic() - start
-                collector.send_signal(signal.SIGTERM)
-                collector.wait(60)
-                with contextlib.closing(sqlite3.connect(os.path.join(d, "collector.db"))) as c:
-                    stored = c.execute("SELECT count(*) FROM tally").fetchone()[0]
-                if set(codes) != {0} or stored != distinct:
-                    raise RuntimeError(f"ingest run failed: exit codes {codes}, "
-                                       f"{stored} of {distinct} rows")
-                rates.append(shipped / seconds)
-                log(f"bench: ingest run {run + 1}: {shipped:,} rows in {seconds:.2f} s")
-        self.add("Collector ingest, ten sensors at once", statistics.median(rates), "rows/s",
-                 note=f"{shipped:,} rows shipped ({distinct:,} distinct) in batches of at most "
-                      "20,000 over mutual TLS, each committed before its ACK; the collector "
-                      "database equals the union of the sensors'")
+            for i, sid in enumerate(sensors):
+                shutil.copy(os.path.join(inputs["snap"], f"{sid}.db"), d)
+                with open(os.path.join(d, f"{sid}.yaml"), "w") as f:
+                    f.write(self.ingest_sensor_yaml(sid, pki, ports[i * collectors // len(sensors)]))
+            empty = os.path.join(self.source, "tests", "data", "zeek-empty-0pkts.pcap")
+            start = time.monotonic()
+            # Time enough for the slowest backend: a rate is measured, not a deadline.
+            procs = [subprocess.Popen([self.bin("teiten-sensor"), "-c", f"{sid}.yaml",
+                                       "--ship-timeout", "900", "--read", empty], cwd=d)
+                     for sid in sensors]
+            codes = [p.wait() for p in procs]
+            seconds = time.monotonic() - start
+            for daemon in daemons:
+                daemon.send_signal(signal.SIGTERM)
+                daemon.wait(60)
+            stored = storage.count_rows(d)
+        if set(codes) != {0} or stored != inputs["distinct"]:
+            raise RuntimeError(f"ingest run failed ({storage.name}, {collectors} collectors): "
+                               f"exit codes {codes}, {stored} of {inputs['distinct']} rows")
+        log(f"bench: ingest into {storage.name} through {collectors} collector(s): "
+            f"{inputs['shipped']:,} rows in {seconds:.2f} s")
+        return inputs["shipped"] / seconds
 
+    def ingest(self):
+        """Ten sensors with full outboxes ship at once: to one collector on
+        SQLite, and (bench_postgres.py) to one and to two collectors on
+        PostgreSQL; the runs interleave, so a noisy machine slows all alike."""
+        inputs = self.ingest_inputs()
+        sqlite_rates = []
+        with bench_postgres.Ingest(self) as pg:
+            for run in range(self.args.runs):
+                sqlite_rates.append(self.ingest_run(inputs, SqliteTarget(), 1))
+                pg.run(inputs, run)
+        self.add("Collector ingest, ten sensors at once", statistics.median(sqlite_rates),
+                 "rows/s",
+                 note=f"{inputs['shipped']:,} rows shipped ({inputs['distinct']:,} distinct) in "
+                      "batches of at most 20,000 over mutual TLS, each committed before its ACK; "
+                      "the collector database equals the union of the sensors'")
+        pg.add_rows(inputs, statistics.median(sqlite_rates))
 
-    def report_db(self):
-        """A collector database holding one month (July 2010) of ten sensors
-        with --report-rows rollup rows, written through the real store by
-        teiten-load-rows; cached in OUT_DIR/data."""
-        rows = self.args.report_rows
-        db = os.path.join(self.data, f"report-{rows}.db")
-        if os.path.exists(db):
-            return db
-        log(f"bench: generating a collector database of {rows:,} rows for the report")
+    def report_lines(self):
+        """The report database's content as teiten-load-rows lines, in chunks:
+        one month (July 2010) of --report-sensors sensors with at least
+        --report-rows rollup rows, drawn the same on every call (seed 7), so
+        the SQLite and the PostgreSQL databases hold the same rows."""
         import random
         rnd = random.Random(7)
         # Scanners sweep many ports from few sources, so most rows share a
@@ -379,14 +405,9 @@ class Bench:
                                                             3389, 5900)] * 6 + \
                 [(p, "udp") for p in (5060, 1434, 53, 123, 161)] * 3 + \
                 [(rnd.randrange(1, 65536), rnd.choice(("tcp", "udp"))) for _ in range(400)]
-        sensors = [f"s{i:02d}" for i in range(1, 11)]
-        per = -(-rows // (31 * len(sensors)))  # at least `rows` in all
-        tmp = db + ".tmp"
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(tmp + suffix)
-        load = subprocess.Popen([self.bin("teiten-load-rows"), "collector", tmp, "UTC"],
-                                stdin=subprocess.PIPE, text=True)
+        n = self.args.report_sensors
+        sensors = [f"s{i:0{len(str(n))}d}" for i in range(1, n + 1)]
+        per = -(-self.args.report_rows // (31 * len(sensors)))  # at least the rows asked for
         for day in range(1, 32):
             date = f"2010-07-{day:02d}"
             t = 1277942400 + (day - 1) * 86400
@@ -403,10 +424,34 @@ class Bench:
                     ip = f"{src >> 24}.{(src >> 16) & 255}.{(src >> 8) & 255}.{src & 255}"
                     lines.append(f"row {s} {date} {proto} {port} probe {ip} "
                                  f"{rnd.randrange(1, 4)} {t} {t}")
-                load.stdin.write("\n".join(lines) + "\n")
+                yield "\n".join(lines) + "\n"
+
+    def load_rows(self, target):
+        """Writes report_lines() into a collector database (a file or a
+        PostgreSQL conninfo) through the real store, by teiten-load-rows."""
+        load = subprocess.Popen([self.bin("teiten-load-rows"), "collector", target, "UTC"],
+                                stdin=subprocess.PIPE, text=True)
+        for chunk in self.report_lines():
+            load.stdin.write(chunk)
         load.stdin.close()
         if load.wait() != 0:
             raise RuntimeError("teiten-load-rows failed")
+
+    def report_name(self):
+        return f"report-{self.args.report_rows}-{self.args.report_sensors}"
+
+    def report_db(self):
+        """The SQLite collector database of report_lines(); cached in OUT_DIR/data."""
+        db = os.path.join(self.data, self.report_name() + ".db")
+        if os.path.exists(db):
+            return db
+        log(f"bench: generating a collector database of {self.args.report_rows:,} rows, "
+            f"{self.args.report_sensors} sensors, for the report")
+        tmp = db + ".tmp"
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(tmp + suffix)
+        self.load_rows(tmp)
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.replace(tmp + suffix, db + suffix)
@@ -434,12 +479,34 @@ class Bench:
             rsss.append(rss)
             log(f"bench: report run {i + 1}: {seconds:.2f} s, sqlite3 scan {scans[-1]:.2f} s")
         scan, wall = statistics.median(scans), statistics.median(walls)
+        sensors = self.args.report_sensors
         self.add("sqlite3 full scan of rollup, GROUP BY day, proto, port, kind", scan, "s",
-                 note=f"{rows:,} rows, one month, ten sensors")
+                 note=f"{rows:,} rows, one month, {sensors} sensors")
         self.add("teiten-report, one month, ja and en", wall, "s", floor=scan, target="3x",
                  met=wall <= 3 * scan,
                  note=f"x floor = x the sqlite3 scan; peak RSS {max(rsss) / MIB:.0f} MiB; "
                       "pages, report.json, every figure in SVG and PNG")
+        bench_postgres.report(self, os.path.join(self.work, "report", "report.json"), wall)
+
+
+class SqliteTarget:
+    """The collector's default storage, a file in the run's directory."""
+    name = "SQLite"
+
+    @staticmethod
+    def yaml():
+        return "storage: {path: collector.db}\n"
+
+    @staticmethod
+    def count_rows(directory):
+        with contextlib.closing(sqlite3.connect(os.path.join(directory, "collector.db"))) as c:
+            return c.execute("SELECT count(*) FROM tally").fetchone()[0]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def wait_port(port, timeout=20):
@@ -496,6 +563,7 @@ def main():
     p.add_argument("--ingest-packets", type=int, default=300_000)
     p.add_argument("--geo-addresses", type=int, default=1_000_000)
     p.add_argument("--report-rows", type=int, default=5_000_000)
+    p.add_argument("--report-sensors", type=int, default=100)
     p.add_argument("--only", choices=["replay", "live", "ingest", "geo", "report"],
                    action="append")
     args = p.parse_args()

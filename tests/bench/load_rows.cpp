@@ -3,7 +3,7 @@
 // report benchmark get databases of exactly known content in the real
 // schema (no second copy of the schema in Python).
 //
-//   teiten-load-rows collector DB [ZONE] < lines
+//   teiten-load-rows collector DB [ZONE] < lines    (DB: a file, or postgresql://...)
 //   teiten-load-rows sensor DB SENSOR_ID [ZONE] < lines
 // Lines (tab- or space-separated; "-" for a missing optional value):
 //   row SENSOR DAY PROTO PORT KIND SRC ACCESSES FIRST_SEEN LAST_SEEN
@@ -17,6 +17,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/pgstore/pg_collector_store.h"
 #include "common/store/collector_store.h"
 #include "common/store/sensor_store.h"
 
@@ -53,10 +54,12 @@ int main(int argc, char** argv) {
   std::string sensor_id = collector ? "" : argv[3];
   std::string zone = argc > (collector ? 3 : 4) ? argv[collector ? 3 : 4] : "UTC";
   try {
-    std::optional<store::CollectorStore> cs;
+    std::unique_ptr<store::CollectorStorage> cs;
     std::optional<store::SensorStore> ss;
-    if (collector)
-      cs.emplace(path, zone);
+    if (collector && pgstore::is_postgres_location(path))
+      cs = std::make_unique<pgstore::PgCollectorStore>(pgstore::PgSettings{path}, zone);
+    else if (collector)
+      cs = std::make_unique<store::CollectorStore>(path, zone);
     else
       ss.emplace(path, sensor_id, zone);
     std::map<std::string, Pending> pending;
@@ -74,8 +77,8 @@ int main(int argc, char** argv) {
           tally::Counts c{static_cast<uint32_t>(r.accesses), static_cast<uint32_t>(r.first_seen),
                           static_cast<uint32_t>(r.last_seen)};
           if (r.src.is_v4()) {
-            d.rows.merge_row(tally::Key4{r.src.v4_value(), r.port, static_cast<uint16_t>(r.day), pk},
-                             c);
+            d.rows.merge_row(
+                tally::Key4{r.src.v4_value(), r.port, static_cast<uint16_t>(r.day), pk}, c);
           } else {
             tally::Key6 k{};
             std::copy(r.src.bytes.begin(), r.src.bytes.end(), k.src);
@@ -99,7 +102,8 @@ int main(int argc, char** argv) {
       std::string what, sensor, day_text;
       if (!(in >> what) || what[0] == '#') continue;
       in >> sensor >> day_text;
-      if (!collector && sensor != sensor_id) fail(line, "sensor " + sensor + " in a sensor database");
+      if (!collector && sensor != sensor_id)
+        fail(line, "sensor " + sensor + " in a sensor database");
       auto day = base::parse_day(day_text);
       if (!day) fail(line, "bad day '" + day_text + "'");
       auto& p = pending[sensor];

@@ -196,3 +196,30 @@ sensors: [s01]
   CHECK(collector_errors(file) ==
         Errors{"7:17: listen.frame_memory: 16MiB is less than listen.max_frame (32MiB)"});
 }
+
+TEST_CASE("storage names exactly one backend: an SQLite path or a PostgreSQL database",
+          "[config]") {
+  TempDir dir;
+  const std::string head = "listen: {ca: ca.pem, cert: c.pem, key: c.key}\nsensors: [s01]\n";
+  auto pg = load_collector_config(dir.write(
+      "pg.yaml", head + "storage:\n  postgres: \"host=/run/postgresql dbname=teiten\"\n"
+                        "  password_file: secret/pgpass\n"));
+  CHECK(pg.storage.postgres == "host=/run/postgresql dbname=teiten");
+  CHECK(pg.storage.password_file == dir / "secret/pgpass");
+  CHECK(pg.storage.path.empty());  // not the SQLite default: that backend is not used
+  CHECK(collector_errors(dir.write(
+            "both.yaml", head + "storage: {path: c.db, postgres: \"dbname=teiten\"}\n")) ==
+        Errors{"3:33: storage.postgres: exactly one of storage.path (SQLite) and "
+               "storage.postgres may be set"});
+  CHECK(collector_errors(dir.write("empty.yaml", head + "storage: {postgres: \"\"}\n")) ==
+        Errors{"3:21: storage.postgres: is empty (expected a libpq connection string or "
+               "postgresql:// URI)"});
+  CHECK(collector_errors(dir.write("pwfile.yaml", head + "storage: {password_file: pw}\n")) ==
+        Errors{"3:26: storage.password_file: is only for storage.postgres"});
+  // Changing the backend waits for a restart, like the path.
+  auto sqlite = load_collector_config(dir.write("sqlite.yaml", head));
+  for (const auto& change : changed_keys(sqlite, pg)) {
+    INFO(change.path);
+    CHECK(change.reload == Reload::restart);
+  }
+}

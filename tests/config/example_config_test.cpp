@@ -70,6 +70,15 @@ std::string uncommented(const std::string& text) {
   return std::regex_replace(text, std::regex(R"((^|\n)(\s*)#([a-z_]+:))"), "$1$2$3");
 }
 
+// The collector's storage backends are alternatives (exactly one may be
+// set): the file with PostgreSQL's keys taken out, or made active alone.
+std::string without_postgres(const std::string& text) {
+  return std::regex_replace(text, std::regex(R"(\n\s*#(postgres|password_file):[^\n]*)"), "");
+}
+std::string postgres_only(const std::string& text) {
+  return std::regex_replace(text, std::regex(R"((\n\s*)#(postgres|password_file):)"), "$1$2:");
+}
+
 }  // namespace
 
 TEST_CASE("config/sensor.yaml loads in live mode without errors", "[config]") {
@@ -77,7 +86,8 @@ TEST_CASE("config/sensor.yaml loads in live mode without errors", "[config]") {
   CHECK(c.sensor.id == "s01");
   CHECK(c.capture.interface == "eth0");
   CHECK(c.collector.enabled);
-  CHECK(c.collector.host == "collector.example");
+  REQUIRE(c.collector.endpoints.size() == 1);
+  CHECK(c.collector.endpoints[0].host == "collector.example");
   CHECK(c.collector.ca == source_file("config/ca.pem"));
 }
 
@@ -101,9 +111,13 @@ TEST_CASE("the example configs still load with every documented line made active
   CHECK(active.capture == defaults.capture);  // its commented lines were all defaults
   CHECK(active.storage == defaults.storage);
   CHECK(active.process.user == "teiten-sensor");  // the account systemd/teiten.sysusers makes
-  auto collector =
-      dir.write("collector.yaml", uncommented(read_file(source_file("config/collector.yaml"))));
+  auto example = read_file(source_file("config/collector.yaml"));
+  auto collector = dir.write("collector.yaml", uncommented(without_postgres(example)));
   CHECK(collector_errors(collector).empty());
+  auto on_postgres = load_collector_config(dir.write("postgres.yaml", postgres_only(example)));
+  CHECK(on_postgres.storage.path.empty());
+  CHECK(on_postgres.storage.postgres == "host=db.example dbname=teiten user=teiten_collector");
+  CHECK(on_postgres.storage.password_file == "/etc/teiten/collector.pgpass");
 }
 
 // The examples name certificate files next to themselves, which a source

@@ -153,9 +153,10 @@ log:
   CHECK(c.storage.retention == std::chrono::hours(24 * 30));
   CHECK(c.storage.max_rows_in_memory == 1000);
   CHECK(c.collector.enabled);
-  CHECK(c.collector.address == "[2001:db8::7]:7451");
-  CHECK(c.collector.host == "2001:db8::7");
-  CHECK(c.collector.port == 7451);
+  CHECK(c.collector.address == std::vector<std::string>{"[2001:db8::7]:7451"});
+  CHECK(c.collector.endpoints ==
+        std::vector<SensorConfig::Endpoint>{
+            {"[2001:db8::7]:7451", "2001:db8::7", 7451, "collector.example"}});
   CHECK(c.collector.server_name == "collector.example");
   CHECK(c.collector.ca == "/etc/teiten/ca.pem");
   CHECK(c.collector.cert == "/etc/teiten/s01.pem");
@@ -184,9 +185,10 @@ log: {level: info}
                               SensorMode::live);
   CHECK(c.capture.observed.size() == 2);
   CHECK(c.collector.enabled);
-  CHECK(c.collector.host == "collector.example");
-  CHECK(c.collector.port == 7450);
-  CHECK(c.collector.server_name == "collector.example");  // defaults to the host
+  REQUIRE(c.collector.endpoints.size() == 1);
+  CHECK(c.collector.endpoints[0].host == "collector.example");
+  CHECK(c.collector.endpoints[0].port == 7450);
+  CHECK(c.collector.endpoints[0].server_name == "collector.example");  // defaults to the host
   CHECK(c.collector.ca == dir / "etc/ca.pem");
 }
 
@@ -476,4 +478,36 @@ TEST_CASE("several errors in one file are all reported in file order", "[config]
                "13:117: collector.backoff_max: 1m is shorter than collector.backoff_initial (10m)",
                "15:10: log.level: unknown log level 'loud' (expected one of trace, debug, info, "
                "warn, error, critical, off)"});
+}
+
+TEST_CASE("collector.address takes a list of collectors in order of preference", "[config]") {
+  TempDir dir;
+  const std::string head = "sensor: {id: s01}\n";
+  const std::string tls = "  ca: ca.pem\n  cert: s01.pem\n  key: s01.key\n";
+  auto c = load_sensor_config(
+      dir.write("list.yaml", head + "collector:\n  address: [\"b.example:7450\", "
+                                    "\"[2001:db8::1]:7451\", \"a.example:7450\"]\n" + tls),
+      SensorMode::read);
+  CHECK(c.collector.address ==
+        std::vector<std::string>{"b.example:7450", "[2001:db8::1]:7451", "a.example:7450"});
+  REQUIRE(c.collector.endpoints.size() == 3);
+  CHECK(c.collector.endpoints[1] ==
+        SensorConfig::Endpoint{"[2001:db8::1]:7451", "2001:db8::1", 7451, "2001:db8::1"});
+  CHECK(c.collector.endpoints[2].server_name == "a.example");  // each its own host
+  // server_name, when set, is the name every collector's certificate carries.
+  auto named = load_sensor_config(
+      dir.write("named.yaml", head + "collector:\n  address: [a.example:1, b.example:2]\n"
+                                     "  server_name: collectors.example\n" + tls),
+      SensorMode::read);
+  for (const auto& e : named.collector.endpoints) CHECK(e.server_name == "collectors.example");
+  // Each item is checked where it is written; an empty list and repeats are mistakes.
+  CHECK(sensor_errors(dir.write("bad.yaml", head + "collector:\n  address:\n    - a.example:1\n"
+                                                   "    - b.example\n    - a.example:1\n" + tls),
+                      SensorMode::read) ==
+        Errors{"5:7: collector.address[1]: 'b.example' has no port (expected host:port or "
+               "[ipv6]:port)",
+               "6:7: collector.address[2]: duplicate address 'a.example:1' (first at line 4)"});
+  CHECK(sensor_errors(dir.write("empty.yaml", head + "collector:\n  address: []\n" + tls),
+                      SensorMode::read) ==
+        Errors{"3:12: collector.address: the list is empty; name at least one address"});
 }

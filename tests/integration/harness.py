@@ -4,6 +4,7 @@ directories, real SQLite files, network namespaces made by the test.
 Environment (set by ctest): TEITEN_BUILD_DIR, TEITEN_SOURCE_DIR.
 """
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -209,14 +210,15 @@ def make_certs(directory, *sensor_ids, collector_names=("localhost", "127.0.0.1"
 
 
 def write_collector_config(path, port, pki, sensors, db="collector.db", timezone="Asia/Tokyo",
-                           listen_extra="", extra=""):
+                           listen_extra="", extra="", storage=None):
+    """storage: the whole storage line (storage.py's backends give it); default an SQLite `db`."""
     text = (f"listen:\n  address: \"127.0.0.1:{port}\"\n  ca: {pki}/ca.pem\n"
             f"  cert: {pki}/collector.pem\n  key: {pki}/collector.key\n")
     if listen_extra:
         text += "  " + listen_extra + "\n"
     text += "sensors: [" + ", ".join(sensors) + "]\n"
     text += f"fleet: {{timezone: {timezone}}}\n"
-    text += f"storage: {{path: {db}}}\n"
+    text += storage or f"storage: {{path: {db}}}\n"
     text += "log: {level: debug}\n" + extra
     # Never the default /run/teiten-collector/control.sock: tests running at
     # the same time (ctest -j, other checkouts) would take each other's.
@@ -248,6 +250,29 @@ def truth_rows(csv_path, sensor):
         for r in csv.DictReader(f):
             rows.append((r["day"], sensor, r["proto"], int(r["port"]), r["src"], r["kind"],
                          int(r["accesses"]), int(r["first_seen"]), int(r["last_seen"])))
+    return sorted(rows)
+
+
+def talot2_july(directory, sensors):
+    """July 2010 of the talot2-2010 profile (ten sensors, one a VLAN trunk),
+    generated into `directory`: the month's directory (pcaps, truth CSVs)
+    and each sensor's view (observed, ignore_sources) by id."""
+    subprocess.run([binary("teiten-synth"), "profile",
+                    os.path.join(SOURCE, "config", "synth", "talot2-2010.yaml"),
+                    "--out", directory], check=True, capture_output=True)
+    traffic = os.path.join(directory, "2010-07")
+    views = {}
+    for sid in sensors:
+        with open(os.path.join(traffic, f"{sid}.summary.json")) as f:
+            views[sid] = json.load(f)["sensor_view"]
+    return traffic, views
+
+
+def fleet_truth(traffic, sensors):
+    """The generator's rollup rows of these sensors, sorted."""
+    rows = []
+    for sid in sensors:
+        rows += truth_rows(os.path.join(traffic, f"{sid}.truth.csv"), sid)
     return sorted(rows)
 
 

@@ -1,8 +1,10 @@
 """Sensors shipping to a collector over mutual TLS on loopback, exactly once:
 ten sensors at once with collector restarts (kill -9 included), the sensor
 killed mid-flush and mid-shipping, the collector down while sensors count,
-and a collector whose disk fills up (README.md, "Shipping, exactly once")."""
-import json
+and a collector whose disk fills up (README.md, "Shipping, exactly once").
+
+The cases run once per storage backend: FleetOnSqlite and FleetOnPostgres
+(docs/postgresql.md), one ctest each (test_fleet.py CLASS)."""
 import os
 import random
 import signal
@@ -12,28 +14,25 @@ import unittest
 
 import harness
 from harness import (ROLLUP_ALL, Daemon, TempDir, binary, collector_section, free_port,
-                     make_certs, query, rollup, start_collector, truth_rows,
-                     write_collector_config, write_sensor_config)
+                     make_certs, query, rollup, start_collector, write_collector_config,
+                     write_sensor_config)
+from storage import PgStorage, SqliteStorage
 
 SENSORS = [f"s{i:02d}" for i in range(1, 11)]
 EMPTY = os.path.join(harness.DATA, "zeek-empty-0pkts.pcap")
 
 
-class FleetTest(unittest.TestCase):
+class FleetCases:
+    """The cases; a backend class below makes them a TestCase with its storage."""
+
+    def make_storage(self):
+        raise NotImplementedError
+
     @classmethod
     def setUpClass(cls):
         cls.shared = TempDir("teiten-fleet-")
         cls.pki = make_certs(cls.shared.file("pki"), *SENSORS, "stranger")
-        # July 2010 of the talot2-2010 profile: ten sensors, one a VLAN trunk.
-        generated = cls.shared.file("traffic")
-        subprocess.run([binary("teiten-synth"), "profile",
-                        os.path.join(harness.SOURCE, "config", "synth", "talot2-2010.yaml"),
-                        "--out", generated], check=True, capture_output=True)
-        cls.traffic = os.path.join(generated, "2010-07")
-        cls.fleet = {}
-        for sid in SENSORS:
-            with open(os.path.join(cls.traffic, f"{sid}.summary.json")) as f:
-                cls.fleet[sid] = json.load(f)["sensor_view"]
+        cls.traffic, cls.fleet = harness.talot2_july(cls.shared.file("traffic"), SENSORS)
 
     @classmethod
     def tearDownClass(cls):
@@ -42,9 +41,10 @@ class FleetTest(unittest.TestCase):
     def setUp(self):
         self.tmp = TempDir()
         self.port = free_port()
-        self.collector_db = self.tmp.file("collector.db")
+        self.storage = self.make_storage()
         self.collector_config = write_collector_config(self.tmp.file("collector.yaml"), self.port,
-                                                       self.pki, SENSORS, db=self.collector_db)
+                                                       self.pki, SENSORS,
+                                                       storage=self.storage.yaml())
         self.collector = None
 
     def tearDown(self):
@@ -74,10 +74,7 @@ class FleetTest(unittest.TestCase):
         return os.path.join(self.traffic, f"{sid}.pcap")
 
     def expected(self, sids):
-        rows = []
-        for sid in sids:
-            rows += truth_rows(os.path.join(self.traffic, f"{sid}.truth.csv"), sid)
-        return sorted(rows)
+        return harness.fleet_truth(self.traffic, sids)
 
     def test_ten_sensors_with_collector_restarts_arrive_exactly_once(self):
         self.start_collector("collector-1")
@@ -98,7 +95,7 @@ class FleetTest(unittest.TestCase):
             interrupted += "shipping_failed" in out
         # The restarts must have hit sensors mid-shipping, or this proves nothing.
         self.assertGreater(interrupted, 0)
-        got = rollup(self.collector_db, ROLLUP_ALL)
+        got = self.storage.rollup(ROLLUP_ALL)
         self.assertEqual(len(got), len(self.expected(SENSORS)))
         self.assertEqual(got, self.expected(SENSORS))
         union = []
@@ -108,8 +105,8 @@ class FleetTest(unittest.TestCase):
         # Coverage and counters travel too.
         for sid in SENSORS:
             self.assertEqual(
-                query(self.collector_db, "SELECT day, packets, malformed, non_ip, ignored FROM coverage"
-                                         " WHERE sensor = ? ORDER BY day", (sid,)),
+                self.storage.query("SELECT day, packets, malformed, non_ip, ignored FROM coverage"
+                                   " WHERE sensor = ? ORDER BY day", (sid,)),
                 query(self.tmp.file(f"{sid}.db"), "SELECT day, packets, malformed, non_ip, ignored"
                                                   " FROM coverage ORDER BY day"))
 
@@ -124,7 +121,7 @@ class FleetTest(unittest.TestCase):
         out, _ = p.communicate(timeout=120)
         self.assertEqual(p.returncode, 0, out)
         self.assertEqual(query(self.tmp.file("s01.db"), "SELECT count(*) FROM outbox"), [(0,)])
-        self.assertEqual(rollup(self.collector_db, ROLLUP_ALL), self.expected(["s01"]))
+        self.assertEqual(self.storage.rollup(ROLLUP_ALL), self.expected(["s01"]))
 
     def test_sensor_killed_during_flush_or_shipping_loses_nothing_committed(self):
         self.start_collector()
@@ -142,7 +139,7 @@ class FleetTest(unittest.TestCase):
             out, _ = q.communicate(timeout=120)
             self.assertEqual(q.returncode, 0, out)
             sensor_rows = rollup(self.tmp.file("s02.db"), ROLLUP_ALL)
-            self.assertEqual(rollup(self.collector_db, ROLLUP_ALL), sensor_rows, f"attempt {attempt}")
+            self.assertEqual(self.storage.rollup(ROLLUP_ALL), sensor_rows, f"attempt {attempt}")
         self.assertTrue(sensor_rows)
 
     def test_kill9_between_commit_and_ack_applies_once(self):
@@ -160,7 +157,12 @@ class FleetTest(unittest.TestCase):
         self.start_collector("collector-after")
         out, _ = p.communicate(timeout=120)
         self.assertEqual(p.returncode, 0, out)
-        self.assertEqual(rollup(self.collector_db, ROLLUP_ALL), self.expected(["s05"]))
+        self.assertEqual(self.storage.rollup(ROLLUP_ALL), self.expected(["s05"]))
+
+
+class FleetOnSqlite(FleetCases, unittest.TestCase):
+    def make_storage(self):
+        return SqliteStorage(self.tmp.file("collector.db"))
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root to mount a tmpfs")
     def test_disk_full_on_collector_nothing_acknowledged_until_space_returns(self):
@@ -168,10 +170,10 @@ class FleetTest(unittest.TestCase):
         os.mkdir(mnt)
         subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt], check=True)
         try:
-            self.collector_db = os.path.join(mnt, "collector.db")
+            self.storage = SqliteStorage(os.path.join(mnt, "collector.db"))
             self.collector_config = write_collector_config(self.tmp.file("collector.yaml"),
                                                            self.port, self.pki, SENSORS,
-                                                           db=self.collector_db)
+                                                           storage=self.storage.yaml())
             self.start_collector()
             p = self.replay("s06", self.pcap("s06"), batch_rows=2000)
             harness.wait_for(lambda: "batch_not_stored" in self.collector.log_text(), 60,
@@ -181,12 +183,20 @@ class FleetTest(unittest.TestCase):
             subprocess.run(["mount", "-o", "remount,size=64m", mnt], check=True)
             out, _ = p.communicate(timeout=120)
             self.assertEqual(p.returncode, 0, out)
-            self.assertEqual(rollup(self.collector_db, ROLLUP_ALL), self.expected(["s06"]))
+            self.assertEqual(self.storage.rollup(ROLLUP_ALL), self.expected(["s06"]))
         finally:
             if self.collector:
                 self.collector.stop()
                 self.collector = None
             subprocess.run(["umount", "-l", mnt])
+
+
+class FleetOnPostgres(FleetCases, unittest.TestCase):
+    """The same cases with the collector on PostgreSQL; its outage cases are
+    in test_postgres_fleet.py."""
+
+    def make_storage(self):
+        return PgStorage()
 
 
 if __name__ == "__main__":

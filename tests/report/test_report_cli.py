@@ -34,6 +34,9 @@ except ImportError:
 import fleet_data  # noqa: E402
 from browser import Browser, find_chromium  # noqa: E402
 
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+import pg_server  # noqa: E402
+
 BUILD = os.environ.get("TEITEN_BUILD_DIR", os.path.join(HERE, "../../build"))
 REPORT = os.path.join(BUILD, "daemon/report/teiten-report")
 LOAD = os.path.join(BUILD, "tests/bench/teiten-load-rows")
@@ -304,6 +307,63 @@ class BadInput(unittest.TestCase):
             finally:
                 con.rollback()
                 con.close()
+
+
+class OnPostgreSQL(unittest.TestCase):
+    """The same fleet in a PostgreSQL database (docs/postgresql.md): the
+    report is the SQLite one's, byte for byte."""
+
+    @classmethod
+    def setUpClass(cls):
+        Fixture.setup()
+        cls.server = pg_server.shared_server()
+        cls.dbname = f"report_{os.getpid()}"
+        cls.conninfo = cls.server.create_database(cls.dbname)
+        subprocess.run([LOAD, "collector", cls.conninfo, "Asia/Tokyo"],
+                       input=Fixture.fleet.lines(), text=True, check=True)
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="teiten-report-pg-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def files(self, out):
+        found = {}
+        for base, _, names in os.walk(out):
+            for n in names:
+                if n.endswith((".json", ".csv", ".html")):
+                    with open(os.path.join(base, n), "rb") as f:
+                        found[os.path.relpath(os.path.join(base, n), out)] = f.read()
+        return found
+
+    def test_report_json_csv_and_pages_are_those_of_sqlite(self):
+        expected = self.files(Fixture.out)
+        self.assertIn("report.json", expected)
+        for db in (self.conninfo, self.server.url(self.dbname)):
+            out = os.path.join(self.dir, "out")
+            shutil.rmtree(out, ignore_errors=True)
+            r = run_report("--db", db, "--month", fleet_data.MONTH, "--out", out, "--lang", "both")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = self.files(out)
+            self.assertEqual(sorted(got), sorted(expected))
+            for name in expected:
+                self.assertTrue(got[name] == expected[name], f"{name} differs ({db})")
+
+    def test_a_password_in_db_is_refused_and_never_printed(self):
+        for db in ("postgresql://teiten:Sekr1t-pw@127.0.0.1/x", "host=/tmp password=Sekr1t-pw"):
+            r = run_report("--db", db, "--month", "2010-07", "--out", os.path.join(self.dir, "o"))
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("password", r.stderr)
+            self.assertNotIn("Sekr1t", r.stderr + r.stdout)
+
+    def test_an_empty_or_unreachable_database_exits_1(self):
+        empty = self.server.create_database(f"empty_{os.getpid()}")
+        for db in (empty, f"host={self.dir} port=1 dbname=none"):
+            r = run_report("--db", db, "--month", "2010-07", "--out", os.path.join(self.dir, "o"))
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("teiten database", r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(self.dir, "o")))
 
 
 if __name__ == "__main__":

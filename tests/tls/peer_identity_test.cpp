@@ -27,8 +27,8 @@ std::vector<std::string> t_flag_cert_errors(const Pki& pki, const std::string& n
   c.storage.path = pki.dir() / "sensor.db";
   c.control.socket = pki.dir() / "control.sock";
   c.collector.enabled = true;
-  c.collector.address = "localhost:7450";
-  c.collector.host = "localhost";
+  c.collector.address = {"localhost:7450"};
+  c.collector.endpoints = {{"localhost:7450", "localhost", 7450, "localhost"}};
   c.collector.ca = pki.pem("ca");
   c.collector.cert = pki.pem(name);
   c.collector.key = pki.key(name);
