@@ -149,7 +149,7 @@ void Shipper::connect() {
                     // before the handshake: say what that most likely means.
                     if (ec3 == asio::error::eof || ec3 == asio::ssl::error::stream_truncated ||
                         ec3 == asio::error::connection_reset)
-                      return fail("collector overloaded, retrying later: " + config_.address +
+                      return fail("collector overloaded, retrying later: " + target().address +
                                   " closed the connection during the TLS handshake (" +
                                   ec3.message() + ")");
                     if (ec3)
