@@ -40,6 +40,14 @@ declare -A expected=()
 for p in "${programs[@]}"; do
   expect "$root/usr/$p" 755
   expected[/usr/$p]=1
+  # One completion file serves every program, installed under each name.
+  c=/usr/share/bash-completion/completions/$(basename "$p")
+  expect "$root$c" 644 "$src/scripts/bash-completion/teiten"
+  expected[$c]=1
+done
+for page in man8/teiten-sensor.8 man8/teiten-collector.8 man1/teitenctl.1 man1/teiten-report.1 \
+            man1/teiten-synth.1; do
+  expect "$root/usr/share/man/$page" 644
 done
 while read -r path mode source; do
   expect "$root$path" "$mode" "$src/$source"
