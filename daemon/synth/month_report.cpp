@@ -13,7 +13,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 constexpr int kTop = 10;
-constexpr double kPartialCoverage = 0.9;
 
 uint64_t pick(const ReportTruth::Counts& c, bool sources) {
   return sources ? c.sources : c.accesses;
@@ -32,12 +31,6 @@ std::map<std::string, int> ranks(const MonthReport::Totals& totals, bool by_sour
   int r = 0;
   for (const auto& key : ranked(totals, by_sources)) out[key] = ++r;
   return out;
-}
-
-std::vector<std::string> top(const MonthReport::Totals& totals, bool by_sources) {
-  auto keys = ranked(totals, by_sources);
-  if (keys.size() > static_cast<size_t>(kTop)) keys.resize(kTop);
-  return keys;
 }
 
 template <class Map>
@@ -116,6 +109,12 @@ std::vector<std::string> ranked(const MonthReport::Totals& totals, bool by_sourc
   return out;
 }
 
+std::vector<std::string> top(const MonthReport::Totals& totals, bool by_sources) {
+  auto keys = ranked(totals, by_sources);
+  if (keys.size() > static_cast<size_t>(kTop)) keys.resize(kTop);
+  return keys;
+}
+
 MonthReport::MonthReport(const ReportTruth& truth, int32_t month) : t_(truth), month_(month) {
   db_first_ = INT32_MAX, db_last_ = INT32_MIN;
   for (const auto& days : t_.days_)
@@ -157,7 +156,8 @@ uint32_t MonthReport::sensors_on(int32_t day) const {
 MonthReport::MonthFigures MonthReport::figures(int32_t month) const {
   MonthFigures f;
   f.month = month;
-  const int32_t first = std::max(month, db_first_), last = std::min(next_month(month) - 1, db_last_);
+  const int32_t first = std::max(month, db_first_),
+                last = std::min(next_month(month) - 1, db_last_);
   f.days = std::max(0, last - first + 1);
   for (size_t s = 0; s < t_.names_.size(); ++s) {
     uint64_t seen = 0;
@@ -178,7 +178,8 @@ MonthReport::MonthFigures MonthReport::figures(int32_t month) const {
 
 MonthReport::Totals MonthReport::port_totals(int32_t month) const {
   Totals out;
-  const int32_t first = std::max(month, db_first_), last = std::min(next_month(month) - 1, db_last_);
+  const int32_t first = std::max(month, db_first_),
+                last = std::min(next_month(month) - 1, db_last_);
   each_total(first, last, [&](const auto& key, const Counts& c) {
     const PortKey& p = std::get<2>(key);
     if (std::get<3>(key) == Kind::probe) out[report_label(p.proto, p.port)] += c;
@@ -188,7 +189,8 @@ MonthReport::Totals MonthReport::port_totals(int32_t month) const {
 
 MonthReport::Totals MonthReport::country_totals(int32_t month) const {
   Totals out;
-  const int32_t first = std::max(month, db_first_), last = std::min(next_month(month) - 1, db_last_);
+  const int32_t first = std::max(month, db_first_),
+                last = std::min(next_month(month) - 1, db_last_);
   for (const auto& [key, c] : t_.day_country_)
     if (key.first >= first && key.first <= last) out[t_.countries_[key.second]] += c;
   return out;
@@ -256,30 +258,32 @@ json MonthReport::headline() const {
                     {{"accesses", p ? json(p->per_day_accesses) : json(nullptr)},
                      {"sources", p ? json(p->per_day_sources) : json(nullptr)}}}};
   j["change_percent"] = {
-      {"accesses", change(static_cast<double>(now.probe.accesses), before([](const MonthFigures& m) {
-                            return static_cast<double>(m.probe.accesses);
-                          }))},
+      {"accesses",
+       change(static_cast<double>(now.probe.accesses),
+              before([](const MonthFigures& m) { return static_cast<double>(m.probe.accesses); }))},
       {"sources", change(static_cast<double>(now.probe.sources), before([](const MonthFigures& m) {
                            return static_cast<double>(m.probe.sources);
                          }))},
-      {"per_sensor_day_accesses",
-       change(now.per_day_accesses, before([](const MonthFigures& m) { return m.per_day_accesses; }))},
-      {"per_sensor_day_sources",
-       change(now.per_day_sources, before([](const MonthFigures& m) { return m.per_day_sources; }))}};
+      {"per_sensor_day_accesses", change(now.per_day_accesses, before([](const MonthFigures& m) {
+                                           return m.per_day_accesses;
+                                         }))},
+      {"per_sensor_day_sources", change(now.per_day_sources, before([](const MonthFigures& m) {
+                                          return m.per_day_sources;
+                                        }))}};
   j["sensor_names"] = sensor_names_;
   j["first_day"] = day_text(first_);
   j["last_day"] = day_text(last_);
   j["months"] = json::array();
   for (const auto& f : months_)
-    j["months"].push_back({{"month", month_text(f.month)},
-                           {"sensors", f.sensors},
-                           {"days", f.days},
-                           {"sensor_days_observed", f.observed},
-                           {"sensor_days_possible", f.possible},
-                           {"accesses", f.probe.accesses},
-                           {"sources", f.probe.sources},
-                           {"per_sensor_day",
-                            {{"accesses", f.per_day_accesses}, {"sources", f.per_day_sources}}}});
+    j["months"].push_back(
+        {{"month", month_text(f.month)},
+         {"sensors", f.sensors},
+         {"days", f.days},
+         {"sensor_days_observed", f.observed},
+         {"sensor_days_possible", f.possible},
+         {"accesses", f.probe.accesses},
+         {"sources", f.probe.sources},
+         {"per_sensor_day", {{"accesses", f.per_day_accesses}, {"sources", f.per_day_sources}}}});
   return j;
 }
 
@@ -571,85 +575,6 @@ json MonthReport::shares_and_trends() const {
       {"regions_by_accesses", trend_of(months, country_months, top(countries_now, false), false)},
       {"regions_by_sources", trend_of(months, country_months, top(countries_now, true), true)}};
   return j;
-}
-
-json MonthReport::kind_summary(Kind kind) const {
-  Totals by_label;
-  Counts all;
-  std::map<int32_t, uint64_t> daily;
-  each_total(first_, last_, [&](const auto& key, const Counts& c) {
-    const auto& [day, sensor, port, k] = key;
-    if (k != kind) return;
-    by_label[report_label(port.proto, port.port)] += c;
-    all += c;
-    daily[day] += c.accesses;
-  });
-  json ports = json::array(), days = json::array();
-  int rank = 0;
-  for (const auto& label : top(by_label, false)) {
-    const PortKey& p = types_.at(label);
-    ports.push_back({{"label", label},
-                     {"proto", proto_name(p.proto)},
-                     {"port", p.port},
-                     {"accesses", by_label.at(label).accesses},
-                     {"sources", by_label.at(label).sources},
-                     {"rank", ++rank}});
-  }
-  for (int32_t d = first_; d <= last_; ++d) days.push_back({{"day", day_text(d)}, {"accesses", daily[d]}});
-  return {{"accesses", all.accesses}, {"sources", all.sources}, {"ports", ports}, {"daily", days}};
-}
-
-json MonthReport::quality() const {
-  json out = json::array();
-  const int32_t before_first = previous_ ? previous_->month : 0;
-  const int32_t before_last = previous_ ? next_month(previous_->month) - 1 : -1;
-  std::vector<Counts> probe_by_sensor(t_.names_.size());
-  each_total(first_, last_, [&](const auto& key, const Counts& c) {
-    if (std::get<3>(key) == Kind::probe) probe_by_sensor[std::get<1>(key)] += c;
-  });
-  for (size_t s = 0; s < t_.names_.size(); ++s) {
-    bool now = false, then = false;
-    for (int32_t d = first_; d <= last_; ++d) now = now || observed(s, d);
-    for (int32_t d = before_first; d <= before_last; ++d) then = then || observed(s, d);
-    if (!now && !then) continue;
-    json missing = json::array(), partial = json::array(), reasons = json::object();
-    uint64_t packets = 0, malformed = 0, non_ip = 0, ignored = 0;
-    std::map<std::string, uint64_t> by_reason;
-    int days_observed = 0;
-    for (int32_t d = first_; d <= last_; ++d) {
-      const auto it = t_.days_[s].find(d);
-      if (it == t_.days_[s].end()) {
-        missing.push_back(day_text(d));
-        continue;
-      }
-      ++days_observed;
-      const DayCounts& c = it->second;
-      packets += c.packets;
-      malformed += c.verdicts[static_cast<size_t>(Verdict::malformed)];
-      non_ip += c.verdicts[static_cast<size_t>(Verdict::non_ip)];
-      ignored += ignored_of(c);
-      for (size_t r = 1; r < std::size(defect_names); ++r)
-        if (c.defects[r]) by_reason[defect_names[r]] += c.defects[r];
-      if (static_cast<double>(c.last - c.first) < kPartialCoverage * 86400.0)
-        partial.push_back(day_text(d));
-    }
-    for (const auto& [reason, n] : by_reason) reasons[reason] = n;
-    const Counts probe = probe_by_sensor[s];
-    out.push_back({{"sensor", t_.names_[s]},
-                   {"days_observed", days_observed},
-                   {"missing_days", missing},
-                   {"partial_days", partial},
-                   {"packets", packets},
-                   {"accesses", probe.accesses},
-                   {"sources", probe.sources},
-                   {"kernel_drops", nullptr},
-                   {"if_drops", nullptr},
-                   {"malformed", malformed},
-                   {"malformed_by_reason", reasons},
-                   {"non_ip", non_ip},
-                   {"ignored", ignored}});
-  }
-  return out;
 }
 
 }  // namespace teiten::synth

@@ -65,7 +65,7 @@ class MonthReport {
   const ReportTruth& t_;
   int32_t month_;
   int32_t db_first_ = 0, db_last_ = 0;
-  int32_t first_ = 0, last_ = 0;  ///< the month's days within the span
+  int32_t first_ = 0, last_ = 0;      ///< the month's days within the span
   std::vector<MonthFigures> months_;  ///< up to six with observed days, this one last
   std::optional<MonthFigures> previous_;
   std::vector<std::string> sensor_names_;  ///< sensors with data this month
@@ -74,5 +74,7 @@ class MonthReport {
 
 /// Keys by a count, ties by the other count, then by key (docs/report.md).
 std::vector<std::string> ranked(const MonthReport::Totals& totals, bool by_sources);
+// The first ten of ranked().
+std::vector<std::string> top(const MonthReport::Totals& totals, bool by_sources);
 
 }  // namespace teiten::synth
