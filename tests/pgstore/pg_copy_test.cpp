@@ -4,37 +4,22 @@
 
 #include "common/pgstore/pg_connection.h"
 #include "pgstore/pg_test_server.h"
+#include "wire/wire_test_support.h"
 
 using namespace teiten;
-
-namespace {
-
-tally::Row make(base::Day day, packet::Proto proto, uint16_t port, packet::Kind kind,
-                const char* src, uint64_t accesses, int64_t first, int64_t last) {
-  tally::Row r;
-  r.day = day;
-  r.proto = proto;
-  r.port = port;
-  r.kind = kind;
-  r.src = *base::IpAddress::parse(src);
-  r.accesses = accesses;
-  r.first_seen = first;
-  r.last_seen = last;
-  return r;
-}
-
-}  // namespace
 
 TEST_CASE("rows written by binary COPY read back through the server unchanged", "[pgstore]") {
   pgstore::PgConnection c(test::fresh_pg_database());
   c.exec(std::string("CREATE TABLE staged (") + pgstore::kStagingColumns + ")");
   std::vector<tally::Row> rows = {
-      make(0, packet::Proto::ip, 0, packet::Kind::other, "0.0.0.0", 1, 0, 0),
-      make(14791, packet::Proto::tcp, 445, packet::Kind::probe, "192.0.2.1", 3, 1277942400,
-           1277942460),
-      make(65535, packet::Proto::udp, 65535, packet::Kind::backscatter,
-           "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", uint64_t{1} << 40, -5, int64_t{1} << 40),
-      make(14791, packet::Proto::icmpv6, 128, packet::Kind::probe, "::ffff:10.1.2.3", 1, 1, 2),
+      test::make_row(0, packet::Proto::ip, 0, packet::Kind::other, "0.0.0.0", 1, 0, 0),
+      test::make_row(14791, packet::Proto::tcp, 445, packet::Kind::probe, "192.0.2.1", 3,
+                     1277942400, 1277942460),
+      test::make_row(65535, packet::Proto::udp, 65535, packet::Kind::backscatter,
+                     "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", uint64_t{1} << 40, -5,
+                     int64_t{1} << 40),
+      test::make_row(14791, packet::Proto::icmpv6, 128, packet::Kind::probe, "::ffff:10.1.2.3", 1,
+                     1, 2),
   };
   pgstore::CopyWriter w;
   for (const auto& r : rows) w.row(r);

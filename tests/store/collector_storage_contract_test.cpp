@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "store/storage_backend.h"
+#include "wire/wire_test_support.h"
 
 using namespace teiten;
 using teiten::test::fresh_backend;
@@ -22,20 +23,6 @@ tally::Row row(uint16_t port, uint32_t src, uint64_t accesses, int64_t t) {
   r.src = base::IpAddress::v4(src);
   r.accesses = accesses;
   r.first_seen = r.last_seen = t;
-  return r;
-}
-
-tally::Row row_at(base::Day day, packet::Proto proto, uint16_t port, packet::Kind kind,
-                  const char* src, uint64_t accesses, int64_t first, int64_t last) {
-  tally::Row r;
-  r.day = day;
-  r.proto = proto;
-  r.port = port;
-  r.kind = kind;
-  r.src = *base::IpAddress::parse(src);
-  r.accesses = accesses;
-  r.first_seen = first;
-  r.last_seen = last;
   return r;
 }
 
@@ -131,17 +118,20 @@ TEST_CASE("the views have the same columns and text forms on every backend", "[s
   // 2010-07-01, 1970-01-01 and the last storable day, every proto and
   // kind, and the IPv6 forms RFC 5952 is particular about.
   std::vector<tally::Row> rows = {
-      row_at(0, P::ip, 47, K::other, "10.0.0.1", 1, 5, 6),
-      row_at(14791, P::tcp, 445, K::probe, "192.0.2.1", 3, 1277942400, 1277942460),
-      row_at(14791, P::tcp, 445, K::probe, "2001:db8:0:0:1:0:0:1", 1, 1277942401, 1277942401),
-      row_at(14791, P::tcp, 445, K::probe, "::ffff:1.2.3.4", 1, 1277942402, 1277942402),
-      row_at(14791, P::tcp, 445, K::probe, "::1.2.3.4", 1, 1277942403, 1277942403),
-      row_at(14791, P::tcp, 445, K::probe, "2001:0:0:1:0:0:0:1", 1, 1277942404, 1277942404),
-      row_at(14791, P::tcp, 445, K::probe, "::2", 1, 1277942405, 1277942405),
-      row_at(14791, P::udp, 53, K::backscatter, "FE80::ABCD:0:0:0", 2, 1277942406, 1277942407),
-      row_at(14791, P::icmp, 8, K::probe, "198.51.100.255", 4, 1277942408, 1277942409),
-      row_at(14791, P::icmpv6, 129, K::backscatter, "2001:db8::", 1, 1277942410, 1277942410),
-      row_at(65535, P::tcp, 65535, K::other, "255.255.255.255", 1, 5000000000, 5000000001),
+      test::make_row(0, P::ip, 47, K::other, "10.0.0.1", 1, 5, 6),
+      test::make_row(14791, P::tcp, 445, K::probe, "192.0.2.1", 3, 1277942400, 1277942460),
+      test::make_row(14791, P::tcp, 445, K::probe, "2001:db8:0:0:1:0:0:1", 1, 1277942401,
+                     1277942401),
+      test::make_row(14791, P::tcp, 445, K::probe, "::ffff:1.2.3.4", 1, 1277942402, 1277942402),
+      test::make_row(14791, P::tcp, 445, K::probe, "::1.2.3.4", 1, 1277942403, 1277942403),
+      test::make_row(14791, P::tcp, 445, K::probe, "2001:0:0:1:0:0:0:1", 1, 1277942404, 1277942404),
+      test::make_row(14791, P::tcp, 445, K::probe, "::2", 1, 1277942405, 1277942405),
+      test::make_row(14791, P::udp, 53, K::backscatter, "FE80::ABCD:0:0:0", 2, 1277942406,
+                     1277942407),
+      test::make_row(14791, P::icmp, 8, K::probe, "198.51.100.255", 4, 1277942408, 1277942409),
+      test::make_row(14791, P::icmpv6, 129, K::backscatter, "2001:db8::", 1, 1277942410,
+                     1277942410),
+      test::make_row(65535, P::tcp, 65535, K::other, "255.255.255.255", 1, 5000000000, 5000000001),
   };
   std::map<base::Day, tally::DayStats> days;
   auto& live = days[14791];
