@@ -1,6 +1,6 @@
 // teiten::capture::PcapngReader — reads a pcapng capture file block by block
 // and hands out its packets with the link type of the interface each came
-// from (docs/capture-files.md).
+// from (README.md, "Counting a capture file").
 //
 // libpcap reads pcapng too, but it refuses a file whose interfaces have
 // different link types (a capture on Ethernet and loopback at once), and its
