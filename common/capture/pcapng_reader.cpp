@@ -90,16 +90,16 @@ std::string block_name(uint32_t type) {
   }
 }
 
-// The fraction of a second in nanoseconds, exactly (units up to 10^19 and 2^63).
+// Exact arithmetic for times: the fraction of a second in nanoseconds
+// (units up to 10^19 and 2^63) and whole seconds plus a signed offset.
 __extension__ using uint128 = unsigned __int128;
+__extension__ using int128 = __int128;
 
 int64_t saturated_seconds(uint64_t whole, int64_t offset) {
-  constexpr auto kMax = std::numeric_limits<int64_t>::max();
-  int64_t s = whole > static_cast<uint64_t>(kMax) ? kMax : static_cast<int64_t>(whole);
-  int64_t out = 0;
-  if (__builtin_add_overflow(s, offset, &out))
-    return offset < 0 ? std::numeric_limits<int64_t>::min() : kMax;
-  return out;
+  int128 s = static_cast<int128>(whole) + offset;
+  if (s > std::numeric_limits<int64_t>::max()) return std::numeric_limits<int64_t>::max();
+  if (s < std::numeric_limits<int64_t>::min()) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(s);
 }
 
 }  // namespace
@@ -270,6 +270,7 @@ bool PcapngReader::interface_description() {
   }
   interfaces_.push_back(in);
   ++interfaces_seen_;
+  if (on_interface_) on_interface_(section_, static_cast<uint32_t>(interfaces_.size() - 1), in);
   return true;
 }
 

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -85,8 +86,12 @@ class PcapngReader {
   const std::vector<PcapngInterface>& interfaces() const { return interfaces_; }
   /// The current section: 0 for the file's first, then 1, ...
   uint64_t section() const { return section_; }
-  /// Incremented whenever an interface is described (for callers that note new link types).
+  /// Interfaces described so far, in all sections.
   uint64_t interfaces_seen() const { return interfaces_seen_; }
+  /// Called with each interface as its block is read (section, number in
+  /// it, the interface), before any packet of it: for callers that log them.
+  using InterfaceHook = std::function<void(uint64_t, uint32_t, const PcapngInterface&)>;
+  void on_interface(InterfaceHook hook) { on_interface_ = std::move(hook); }
 
  private:
   enum class Read { block, end, error };
@@ -108,6 +113,7 @@ class PcapngReader {
   uint64_t section_ = 0;
   uint64_t interfaces_seen_ = 0;
   std::vector<PcapngInterface> interfaces_;
+  InterfaceHook on_interface_;
   std::string error_;
 };
 

@@ -153,7 +153,6 @@ int CaptureFile::dispatch(int most, tally::PacketCounter& counter) {
   int n = 0;
   while (n < most) {
     auto next = pcapng_->next(p);
-    if (pcapng_->interfaces_seen() != interfaces_noted_) note_new_interfaces();
     if (next == capture::PcapngReader::Next::end) return n;
     if (next == capture::PcapngReader::Next::error) return PCAP_ERROR;
     if (p.link_type != counter.link_type()) counter.set_link_type(p.link_type);
@@ -163,13 +162,12 @@ int CaptureFile::dispatch(int most, tally::PacketCounter& counter) {
   return n;
 }
 
-void CaptureFile::note_new_interfaces() {
-  // Interfaces are described one block at a time, so at most one is new;
-  // a new section starts their numbering again.
-  const auto& in = pcapng_->interfaces();
-  interfaces_noted_ = pcapng_->interfaces_seen();
-  if (note_ && !in.empty())
-    note_(pcapng_->section(), static_cast<uint32_t>(in.size() - 1), in.back().link_type);
+void CaptureFile::on_interface(std::function<void(uint64_t, uint32_t, int)> note) {
+  if (!pcapng_) return;
+  pcapng_->on_interface([note = std::move(note)](uint64_t section, uint32_t number,
+                                                  const capture::PcapngInterface& in) {
+    note(section, number, in.link_type);
+  });
 }
 
 std::string CaptureFile::error() const {

@@ -49,19 +49,16 @@ class CaptureFile {
   std::optional<uint64_t> size() const { return size_; }
   /// Called with each pcapng interface as it is described (section, number,
   /// link type), for the log.
-  void on_interface(std::function<void(uint64_t, uint32_t, int)> note) { note_ = std::move(note); }
+  void on_interface(std::function<void(uint64_t, uint32_t, int)> note);
 
  private:
   CaptureFile() = default;
-  void note_new_interfaces();
 
   std::unique_ptr<char[]> buffer_;  // the stream's stdio buffer: outlives the stream
   FILE* stream_ = nullptr;          // what the reader reads; owned unless stdin
   pcap_t* pcap_ = nullptr;          // owns stream_ once it opened it
   std::unique_ptr<capture::PcapngReader> pcapng_;
   std::optional<uint64_t> size_;
-  uint64_t interfaces_noted_ = 0;
-  std::function<void(uint64_t, uint32_t, int)> note_;
 };
 
 }  // namespace teiten::sensor
