@@ -1,51 +1,16 @@
 #include "daemon/sensor/offline_reader.h"
 
 #include <pthread.h>
-#include <stdio_ext.h>
-#include <sys/stat.h>
 
-#include <cerrno>
 #include <csignal>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 
 #include "common/packet/decoder.h"
 #include "common/process/logging.h"
+#include "daemon/sensor/capture_file.h"
 
 namespace teiten::sensor {
 namespace {
-
-// libpcap reads a savefile with two freads per packet. Once the store thread
-// exists glibc locks the stream on each, about a tenth of a replay's time;
-// only this thread touches the stream, so locking is ours to skip. A larger
-// buffer also cuts the read syscalls.
-constexpr size_t kReadBuffer = 1 << 20;
-
-struct OpenedFile {
-  pcap_t* pcap = nullptr;
-  std::unique_ptr<char[]> buffer;  // must outlive the FILE, which pcap_close closes
-};
-
-OpenedFile open_capture_file(const std::string& path, char* errbuf) {
-  OpenedFile f;
-  if (path == "-") {  // libpcap's name for standard input
-    f.pcap =
-        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-    return f;
-  }
-  FILE* fp = std::fopen(path.c_str(), "rb");
-  if (!fp) {
-    std::snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", std::strerror(errno));
-    return f;
-  }
-  __fsetlocking(fp, FSETLOCKING_BYCALLER);
-  f.buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);  // stdio fills it; no memset
-  std::setvbuf(fp, f.buffer.get(), _IOFBF, kReadBuffer);
-  f.pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-  if (!f.pcap) std::fclose(fp);  // libpcap owns the FILE only once it opened
-  return f;
-}
 
 // The daemon's signal handlers (Boost.Asio's) are installed without
 // SA_RESTART, so a SIGHUP delivered to this thread while libpcap waits in
@@ -69,13 +34,6 @@ class ReloadSignalBlocked {
   sigset_t previous_;
 };
 
-// A regular file's size, for the percentage; standard input has none.
-std::optional<uint64_t> file_size(FILE* fp) {
-  struct stat st {};
-  if (!fp || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  return static_cast<uint64_t>(st.st_size);
-}
-
 }  // namespace
 
 ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline,
@@ -83,35 +41,44 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
   static auto log = process::logger("capture");
   ReadOutcome out;
   ReloadSignalBlocked reloads_elsewhere;
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  OpenedFile file = open_capture_file(path, errbuf);
-  pcap_t* p = file.pcap;
-  if (!p) {
-    out.error = path + ": cannot read capture file: " + errbuf;
+  std::string why;
+  std::unique_ptr<CaptureFile> file = CaptureFile::open(path, why);
+  if (!file) {
+    out.error = path + ": cannot read capture file: " + why;
     return out;
   }
-  int link = pcap_datalink(p);
-  if (!packet::Decoder::supports(link))
-    log->warn("unsupported_link_type file={} link_type={} effect=packets_counted_as_malformed",
-              path, packet::Decoder::link_type_name(link));
-  pipeline.counter().set_link_type(link);
-  log->info("read_start file={} link_type={}", path, packet::Decoder::link_type_name(link));
+  auto note_link = [&](int link, const std::string& where) {
+    if (!packet::Decoder::supports(link))
+      log->warn("unsupported_link_type file={}{} link_type={} effect=packets_counted_as_malformed",
+                path, where, packet::Decoder::link_type_name(link));
+  };
+  if (auto link = file->link_type()) {
+    note_link(*link, "");
+    pipeline.counter().set_link_type(*link);
+    log->info("read_start file={} link_type={}", path, packet::Decoder::link_type_name(*link));
+  } else {
+    // pcapng: every interface has its link type, and each packet is decoded with its own.
+    file->on_interface([&](uint64_t section, uint32_t number, int interface_link) {
+      std::string where = " section=" + std::to_string(section) + " interface=" + std::to_string(number);
+      note_link(interface_link, where);
+      log->info("read_interface file={}{} link_type={}", path, where,
+                packet::Decoder::link_type_name(interface_link));
+    });
+    log->info("read_start file={} format=pcapng", path);
+  }
 
   // Counted from the counter: pcap_dispatch reports -1 for a batch that
   // failed part way, after some of its packets were already counted.
   const uint64_t before = pipeline.counter().total_packets();
-  ReadPosition position{.size = file_size(pcap_file(p))};
+  ReadPosition position{.size = file->size()};
   for (;;) {
     // No room under the bound only when a stop ended the wait for it.
     int budget = pipeline.packet_budget(CapturePipeline::kDispatchBatch);
-    int n = budget > 0
-                ? pcap_dispatch(p, budget, &CapturePipeline::on_packet, pipeline.callback_arg())
-                : PCAP_ERROR_BREAK;
+    int n = budget > 0 ? file->dispatch(budget, pipeline.counter()) : PCAP_ERROR_BREAK;
     out.packets = pipeline.counter().total_packets() - before;
     pipeline.between_batches();
     if (progress) {
-      long offset = std::ftell(pcap_file(p));
-      position.bytes = offset > 0 ? static_cast<uint64_t>(offset) : 0;
+      position.bytes = file->bytes_read();
       position.packets = out.packets;
       progress(position);
     }
@@ -121,7 +88,7 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
     }
     if (n == PCAP_ERROR) {
       out.error = path + ": read error after " + std::to_string(out.packets) +
-                  " packets: " + pcap_geterr(p);
+                  " packets: " + file->error();
       break;
     }
     if (n == PCAP_ERROR_BREAK || pipeline.control().stop_requested()) {
@@ -129,7 +96,7 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
       break;
     }
   }
-  pcap_close(p);
+  file.reset();
   log->info("read_end file={} packets={} complete={}", path, out.packets, out.complete);
   return out;
 }

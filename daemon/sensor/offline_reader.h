@@ -1,5 +1,6 @@
 // Reading capture files for `--read`: every packet goes through the same
-// pipeline as live capture. A file libpcap cannot open, or that fails part
+// pipeline as live capture (pcap through libpcap, pcapng through teiten's own
+// reader: capture_file.h). A file that cannot be read, or that fails part
 // way, keeps what was counted and reports an error naming the file.
 #pragma once
 

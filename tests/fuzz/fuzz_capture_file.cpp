@@ -1,5 +1,5 @@
 // Fuzz target: a whole capture file through the sensor's replay path
-// (`--read`): libpcap's pcap and pcapng readers, the offline reader,
+// (`--read`): libpcap's pcap reader and the pcapng reader, the offline reader,
 // the capture pipeline with its flushes, and the store thread committing
 // and freezing batches into a real SQLite database, as the daemon does
 // when a collector is configured.

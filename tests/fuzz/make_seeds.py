@@ -8,6 +8,7 @@ that reach deep into the parser:
 packet          every frame of the classic pcap files in tests/data, in the
                 fuzz_packet input layout (link type index, flags, time, bytes)
 capture_file    the capture files of tests/data (cut to 16 KiB when larger)
+pcapng          the pcapng files of tests/data and tests/data/generated (cut likewise)
 sensor_config   config/sensor.yaml, the many-errors file, small variations
 collector_config likewise for the collector
 wire            valid frames and bodies, from BUILD_DIR's wire_seeds
@@ -80,6 +81,15 @@ def packet_seeds(out):
 
 def capture_file_seeds(out):
     for path in captures():
+        with open(path, "rb") as f:
+            write(out, f.read()[:MAX_SEED])
+
+
+def pcapng_seeds(out):
+    paths = captures((".pcapng",))
+    generated = os.path.join(DATA, "generated")
+    paths += sorted(os.path.join(generated, n) for n in os.listdir(generated) if n.endswith(".pcapng"))
+    for path in paths:
         with open(path, "rb") as f:
             write(out, f.read()[:MAX_SEED])
 
@@ -161,6 +171,8 @@ def main():
         packet_seeds(out)
     elif target == "capture_file":
         capture_file_seeds(out)
+    elif target == "pcapng":
+        pcapng_seeds(out)
     elif target in ("sensor_config", "collector_config"):
         daemon = target.split("_")[0]
         config_seeds(out, daemon)

@@ -49,9 +49,11 @@ found on the captures in tests/data and /work/shared/pcaps with tshark 4.0.17:
      occurrence of outer fields, reads transport fields only when the outer protocol is
      TCP/UDP/ICMP, and never walks IPv6 extension headers for an IPv4 packet (tshark
      decodes IPv4 protocol 0 as an IPv6 hop-by-hop header).
-  E7 Files libpcap reads differently (the sensor reads pcap, or pcapng whose interfaces share
-     one link type, "as libpcap reads them"). tshark reads pcapng files with mixed link
-     types and, for a pcap whose records look corrupt, silently guesses one of the
+  E7 Files libpcap reads differently (the sensor reads pcap "as libpcap reads them", and pcapng
+     with its own reader, which reads what libpcap reads and also interfaces of different link
+     types). For a pcapng libpcap refuses for its mixed link types, tshark's frames stand (as
+     the sensor's reader, tshark reads every interface). For a pcap whose records look
+     corrupt, tshark silently guesses one of the
      "modified pcap" record formats (suricata-fuzz-caplen-gt-snaplen.pcap: tshark's
      frame 1 is 8 bytes off and it shows a second, bogus frame). The oracle opens the
      file with libpcap through ctypes (record headers only, no decoding) and keeps the
@@ -189,6 +191,10 @@ def canonical(addr):
 class _PktHdr(ctypes.Structure):
     _fields_ = [("tv_sec", ctypes.c_long), ("tv_usec", ctypes.c_long),
                 ("caplen", ctypes.c_uint32), ("len", ctypes.c_uint32)]
+
+
+# libpcap's error for a pcapng whose interfaces have different link types (sf-pcapng.c).
+MIXED_LINK_TYPES = "different from the type of the first interface"
 
 
 def libpcap_view(path, dump_to=None):
@@ -598,6 +604,12 @@ def compute(path, tz="UTC", observed=(), ignore=(), collector=None, tshark="tsha
     try:
         dump = os.path.join(tmpdir, "libpcap-view.pcap")
         lp = libpcap_view(path, dump) if use_libpcap else None
+        if lp is not None and MIXED_LINK_TYPES in (lp["error"] or ""):
+            # E7: the sensor reads pcapng with its own reader, which takes interfaces of different
+            # link types; libpcap stops at the first such interface. tshark's frames stand.
+            edges.append({"frame": len(lp["frames"]) + 1, "note": "E7: libpcap refuses interfaces of different "
+                          "link types; the sensor reads them, so the oracle keeps tshark's frames"})
+            lp = None
         frames, rc, stderr, skipped = run_tshark(tshark, path)
         result.update({"tshark_frames": len(frames), "tshark_error": stderr.strip() or None,
                        "tshark_non_packet_records": skipped})
