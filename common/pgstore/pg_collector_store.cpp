@@ -114,7 +114,13 @@ PgCollectorStore::PgCollectorStore(PgSettings settings, std::string fleet_zone)
       description_(describe(settings_)),
       backoff_(kBackoffInitial),
       rng_(std::random_device{}()) {
-  open_connection();
+  try {
+    connection();
+  } catch (const store::StoreIncompatible&) {
+    throw;
+  } catch (const store::StoreError&) {
+    // Down or refusing: the collector starts anyway and reconnect() retries.
+  }
 }
 
 PgCollectorStore::~PgCollectorStore() = default;
@@ -144,8 +150,15 @@ void PgCollectorStore::prepare_statements(PgConnection& c) {
   for (const auto& p : statements()) c.prepare(p.name, p.sql);
 }
 
+void PgCollectorStore::unavailable(const std::string& why) {
+  last_failure_ = why;
+  if (!unavailable_since_) unavailable_since_ = base::unix_now();
+}
+
 PgConnection& PgCollectorStore::connection() {
+  if (!incompatible_.empty()) throw store::StoreIncompatible(incompatible_);
   if (conn_ && !conn_->broken()) return *conn_;
+  if (conn_) unavailable("connection to " + description_ + " lost");
   conn_.reset();
   auto now = Clock::now();
   if (now < next_attempt_) {
@@ -158,10 +171,15 @@ PgConnection& PgCollectorStore::connection() {
     open_connection();
     backoff_ = kBackoffInitial;
     last_failure_.clear();
+    unavailable_since_.reset();
     return *conn_;
+  } catch (const store::StoreIncompatible& e) {
+    conn_.reset();
+    incompatible_ = e.what();
+    throw;
   } catch (const store::StoreError& e) {
     conn_.reset();
-    last_failure_ = e.what();
+    unavailable(e.what());
     // Jitter in [50%, 100%] keeps collectors from reconnecting in lockstep.
     std::uniform_real_distribution<double> jitter(0.5, 1.0);
     next_attempt_ = now + std::chrono::milliseconds(static_cast<int64_t>(
@@ -182,12 +200,31 @@ auto PgCollectorStore::with_connection(F&& fn) -> decltype(fn(std::declval<PgCon
     // The transaction rolled back on the way here; a connection still busy
     // or in a transaction is not trusted with the next call.
     if (!c.idle()) {
-      last_failure_ = e.what();
+      unavailable(e.what());
       conn_.reset();
       next_attempt_ = Clock::now();  // the first reconnect is immediate
     }
     throw;
   }
+}
+
+store::CollectorStorage::Availability PgCollectorStore::reconnect() {
+  try {
+    connection();
+  } catch (const store::StoreIncompatible&) {
+    throw;
+  } catch (const store::StoreError&) {
+    // Said below; the callers that need the database say it again.
+  }
+  Availability a;
+  if (conn_) return a;
+  a.available = false;
+  a.error = last_failure_;
+  a.since = unavailable_since_;
+  a.next_attempt_ms = std::max<int64_t>(
+      0,
+      std::chrono::duration_cast<std::chrono::milliseconds>(next_attempt_ - Clock::now()).count());
+  return a;
 }
 
 std::string PgCollectorStore::backend_version() const {

@@ -15,11 +15,16 @@
 // then one INSERT ... ON CONFLICT merges them into tally (the same sums,
 // minima and maxima as SQLite's upsert).
 //
-// The server may go away: a call that finds the connection broken throws
-// StoreError (the collector answers ERROR, the sensor keeps the batch and
-// retries), and the next call reconnects, no sooner than a backoff that
-// doubles per failed attempt (jittered, 0.5 s up to 10 s), so a fleet
-// retrying does not hammer a recovering server. Not thread-safe apart from
+// The server may go away, or not be there yet when the collector starts:
+// a call that finds no connection throws StoreError (the collector answers
+// ERROR, the sensor keeps the batch and retries), and the next call, or
+// reconnect(), which the collector calls every second, connects again, no
+// sooner than a backoff that doubles per failed attempt (jittered, 0.5 s up
+// to 10 s), so a fleet retrying does not hammer a recovering server. Every
+// failure is retried — a refused password too, since the password file is
+// read again at each connect — except a database this program can never
+// use (newer schema, another fleet time zone: StoreIncompatible), which
+// every later call throws again. Not thread-safe apart from
 // backend_version(): the collector's store thread owns it.
 #pragma once
 
@@ -37,9 +42,10 @@ namespace teiten::pgstore {
 
 class PgCollectorStore final : public store::CollectorStorage {
  public:
-  /// Connects and migrates. Throws StoreError when the server cannot be
-  /// reached, the schema is newer than this program, or the database
-  /// counts days in another time zone.
+  /// Connects and migrates, or, when the server cannot be reached (or
+  /// refuses the login), remembers why and tries again later. Throws
+  /// StoreIncompatible when the schema is newer than this program or the
+  /// database counts days in another time zone.
   PgCollectorStore(PgSettings settings, std::string fleet_zone);
   ~PgCollectorStore() override;
 
@@ -54,6 +60,7 @@ class PgCollectorStore final : public store::CollectorStorage {
   int64_t database_bytes() override;
   std::string backend_version() const override;
   std::optional<uint64_t> free_bytes() override { return std::nullopt; }
+  Availability reconnect() override;
 
   /// Where the data goes, without secrets (for logs and status).
   const std::string& description() const { return description_; }
@@ -62,6 +69,8 @@ class PgCollectorStore final : public store::CollectorStorage {
   /// The live connection, reconnecting when the backoff allows; throws
   /// StoreError saying why the server is unavailable.
   PgConnection& connection();
+  /// The connection failed or was dropped: why, and since when.
+  void unavailable(const std::string& why);
   void open_connection();
   /// Runs fn on the connection; a failure that broke the connection drops
   /// it (the next call reconnects) and rethrows.
@@ -84,6 +93,8 @@ class PgCollectorStore final : public store::CollectorStorage {
   Clock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_;
   std::string last_failure_;
+  std::optional<int64_t> unavailable_since_;  ///< Unix time
+  std::string incompatible_;                  ///< set: never usable (StoreIncompatible)
   std::mt19937_64 rng_;
 
   mutable std::mutex version_mutex_;

@@ -123,7 +123,7 @@ void migrate(PgConnection& c, const std::string& fleet_zone, const std::string& 
   c.exec(kSchemaLock);
   int have = schema_version(c);
   if (auto problem = schema_version_problem(have); !problem.empty())
-    throw store::StoreError("PostgreSQL database " + c.description() + " " + problem, 0);
+    throw store::StoreIncompatible("PostgreSQL database " + c.description() + " " + problem);
   const auto& all = pg_migrations();
   for (size_t v = static_cast<size_t>(have); v < all.size(); ++v) {
     c.exec(all[v]);
@@ -134,10 +134,9 @@ void migrate(PgConnection& c, const std::string& fleet_zone, const std::string& 
   if (zone.rows() == 0) {
     c.query("INSERT INTO meta(key, value) VALUES('timezone', $1)", {fleet_zone});
   } else if (zone.text(0, 0) != fleet_zone) {
-    throw store::StoreError("PostgreSQL database " + c.description() +
-                                " counts days in time zone " + zone.text(0, 0) +
-                                ", but fleet.timezone is " + fleet_zone,
-                            0);
+    throw store::StoreIncompatible("PostgreSQL database " + c.description() +
+                                   " counts days in time zone " + zone.text(0, 0) +
+                                   ", but fleet.timezone is " + fleet_zone);
   }
   tx.commit();
 }

@@ -37,7 +37,8 @@ int schema_version(PgConnection& c);
 std::string schema_version_problem(int version);
 
 /// Creates or upgrades the schema, then checks the fleet time zone (the
-/// first collector records it; another zone is refused). Throws StoreError.
+/// first collector records it; another zone is refused). Throws
+/// StoreIncompatible for a newer schema or another zone, StoreError else.
 void migrate(PgConnection& c, const std::string& fleet_zone, const std::string& software);
 
 /// A calendar month as year * 12 + (month - 1).

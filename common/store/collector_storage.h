@@ -69,6 +69,19 @@ class CollectorStorage {
   /// Free space of the file system holding the database; nullopt when the
   /// database is not a local file or the space cannot be read.
   virtual std::optional<uint64_t> free_bytes() = 0;
+
+  /// Whether the database can be reached now (a local file always can).
+  struct Availability {
+    bool available = true;
+    std::string error;                       ///< why not: the last connection failure
+    std::optional<int64_t> since;            ///< Unix time it became unreachable
+    std::optional<int64_t> next_attempt_ms;  ///< when the next connection is tried, from now
+  };
+  /// A backend on a server connects here when it is not connected and its
+  /// backoff allows (creating or migrating the schema), so it is ready
+  /// before the first batch; then says whether it can be reached. Throws
+  /// StoreIncompatible when the database can never be used.
+  virtual Availability reconnect() { return {}; }
 };
 
 }  // namespace teiten::store

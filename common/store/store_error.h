@@ -21,4 +21,13 @@ class StoreError : public std::runtime_error {
   int code_;
 };
 
+/// The database can never be used by this program as configured: its
+/// schema is newer than the program, or it counts days in another fleet
+/// time zone. Unlike a server that is down, retrying cannot help; the
+/// collector stops.
+class StoreIncompatible : public StoreError {
+ public:
+  explicit StoreIncompatible(const std::string& what) : StoreError(what, 0) {}
+};
+
 }  // namespace teiten::store

@@ -105,6 +105,14 @@ ordered_json CollectorDaemon::status_json(int64_t database_bytes,
   }
   storage["storage_errors"] = s.number(CollectorCounter::storage_errors);
   storage["last_error"] = s.last_storage_error();
+  // A database server that is down (or refusing the login): why, since
+  // when, and when it is dialed next; null while it answers.
+  storage["available"] = storage_state_.available;
+  storage["unavailable"] = nullptr;
+  if (!storage_state_.available)
+    storage["unavailable"] = {{"error", storage_state_.error},
+                              {"since", utc_text(storage_state_.since)},
+                              {"next_attempt_in_ms", storage_state_.next_attempt_ms.value_or(0)}};
   j["storage"] = storage;
   return j;
 }

@@ -19,6 +19,9 @@ namespace teiten::collector {
 struct CollectorOptions {
   std::string config_path;
   bool check_only = false;
+  /// -t also dials the PostgreSQL server; off with --no-connect (the
+  /// service's start check: a collector whose database is down still starts).
+  bool check_connect = true;
 };
 
 class CollectorDaemon : public ctl::ConfiguredShell<config::CollectorConfig> {
@@ -29,9 +32,18 @@ class CollectorDaemon : public ctl::ConfiguredShell<config::CollectorConfig> {
   // collector_daemon.cpp: lifecycle
   config::CollectorConfig load_config() const override;
   std::vector<config::ConfigError> check_config(const config::CollectorConfig& c) const override;
+  /// The storage keys take effect at restart only, and a database server
+  /// that is down must not stop a reload: no connection is tried.
+  std::vector<config::ConfigError> check_reload(const config::CollectorConfig& c) const override;
   int serve() override;
   void arm_status_timer();
   std::string status_line() const override;
+  /// Every second the store thread connects to a database server that is
+  /// down (when its backoff allows); status keeps what it found.
+  void arm_storage_timer();
+  void storage_checked(store::CollectorStorage::Availability a);
+  /// The database can never be used (newer schema, other fleet zone): stop.
+  void storage_incompatible(const std::string& why);
 
   // collector_commands.cpp: the collector's own commands and what a reload changes
   void register_commands();
@@ -43,8 +55,12 @@ class CollectorDaemon : public ctl::ConfiguredShell<config::CollectorConfig> {
                                      std::optional<uint64_t> free_bytes) const;
   void command_sensors(ctl::Respond respond);
 
+  bool check_connect_ = true;
   int64_t store_pong_ms_ = 0;  // steady ms the store thread last answered a ping
   boost::asio::steady_timer status_timer_{io_};
+  boost::asio::steady_timer storage_timer_{io_};
+  store::CollectorStorage::Availability storage_state_;
+  int exit_code_ = 0;
   StoreThread store_;
   std::unique_ptr<IngestServer> server_;
 };

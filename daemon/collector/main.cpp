@@ -18,13 +18,20 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", options.config_path, "configuration file")
       ->capture_default_str()
       ->excludes(markdown_flag);
-  app.add_flag("-t,--test", options.check_only, "check the configuration and exit");
+  auto* test_flag =
+      app.add_flag("-t,--test", options.check_only, "check the configuration and exit");
+  bool no_connect = false;
+  app.add_flag("--no-connect", no_connect,
+               "with -t: do not connect to the PostgreSQL server (for the service's start "
+               "check: a collector whose database is down starts and waits for it)")
+      ->needs(test_flag);
   app.set_version_flag("--version", "teiten-collector " TEITEN_VERSION);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : teiten::process::kExitConfig;
   }
+  options.check_connect = !no_connect;
   if (markdown) {
     std::cout << teiten::process::counters_markdown("teiten-collector",
                                                     teiten::collector::collector_counters());

@@ -2,8 +2,10 @@
 exactly once: ten sensors listing two collectors, one of them killed with
 -9 midway and the sensors failing over; the same batch sent to both
 collectors at the same moment; PostgreSQL stopped during ingest, then
-restarted, and PostgreSQL too slow for the sensors' ACK timeout; the
-collector's -t and status on PostgreSQL. The cases every backend shares
+restarted; a collector started while PostgreSQL is down, which waits for
+it (and stops when the server turns out to hold a newer schema);
+PostgreSQL too slow for the sensors' ACK timeout; the collector's -t and
+status on PostgreSQL. The cases every backend shares
 are test_fleet.py's (FleetOnPostgres)."""
 import json
 import os
@@ -194,6 +196,53 @@ class PostgresFleet(unittest.TestCase):
         self.assertTrue(any("collector error (storage)" in out for out in outputs.values()))
         self.assertEqual(storage.rollup(ROLLUP_ALL), self.expected(sids))
 
+    def test_collector_started_while_postgres_is_down_waits_then_everything_arrives_once(self):
+        server = pg_server.PgServer().start()
+        self.addCleanup(server.stop)
+        storage = PgStorage(server, "late")  # empty: the collector creates the schema
+        server.stop_only("fast")
+        port = free_port()
+        collector, sock = self.collector("collector", port, storage)
+        # Up and saying why it cannot store, when it tries next.
+        self.assertIn("storage_unavailable", collector.log_text())
+        st = self.status(sock)
+        storage_st = st["arguments"]["storage"]
+        self.assertFalse(storage_st["available"])
+        self.assertIn("cannot connect to postgresql", storage_st["unavailable"]["error"])
+        self.assertLessEqual(storage_st["unavailable"]["next_attempt_in_ms"], 10000)
+        self.assertIsNotNone(storage_st["unavailable"]["since"])
+        self.assertIn("STORAGE ERROR: database unavailable", st["text"])
+        sids = SENSORS[4:8]
+        procs = {sid: self.replay(sid, [port], batch_rows=20) for sid in sids}
+        # Sensors are told ERROR (storage) and keep their batches.
+        harness.wait_for(lambda: self.status(sock)["arguments"]["storage"]["storage_errors"] >= 4,
+                         120, what="the sensors' HELLOs answered with storage errors")
+        self.assertEqual(self.status(sock)["arguments"]["ingest"]["batches_applied"], 0)
+        self.assertTrue(all(p.poll() is None for p in procs.values()))
+        server.start_again()
+        outputs = self.finish(procs)
+        self.assertTrue(all("collector error (storage)" in out for out in outputs.values()),
+                        outputs)
+        self.assertEqual(storage.rollup(ROLLUP_ALL), self.expected(sids))
+        self.assertIn("storage_available", collector.log_text())
+        st = self.status(sock)["arguments"]["storage"]
+        self.assertTrue(st["available"])
+        self.assertIsNone(st["unavailable"])
+        self.assertIsNone(collector.proc.poll())
+
+    def test_a_newer_schema_found_after_waiting_for_postgres_stops_the_collector(self):
+        server = pg_server.PgServer().start()
+        self.addCleanup(server.stop)
+        storage = PgStorage(server, "newer")
+        storage.query("CREATE TABLE schema_version(version integer, software text)")
+        storage.query("INSERT INTO schema_version(version, software) VALUES(99, 'future')")
+        server.stop_only("fast")
+        collector, _ = self.collector("collector", free_port(), storage)
+        server.start_again()
+        collector.proc.wait(60)  # not retried: the collector stops, as it does at start
+        self.assertEqual(collector.stop(), 1, collector.log_text())
+        self.assertRegex(collector.log_text(), r"storage_incompatible .*schema version 99")
+
     def test_postgres_too_slow_for_the_ack_timeout_sensor_retries_nothing_twice(self):
         storage = PgStorage()
         port = free_port()
@@ -234,6 +283,10 @@ class PostgresFleet(unittest.TestCase):
             self.assertEqual(r.returncode, 2, f"{name}: {r.stdout}{r.stderr}")
             self.assertRegex(r.stderr, rf"{path}:\d+:\d+: .*{text}")
             self.assertNotIn("Sekr1t", r.stdout + r.stderr)
+        # --no-connect (the service's start check) leaves the server alone.
+        down = self.tmp.file("down.yaml")
+        r = run([binary("teiten-collector"), "-c", down, "-t", "--no-connect"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         # Running: status names the backend and where it is, never a secret.
         collector, sock = self.collector("collector", port, storage)
         st = self.status(sock)["arguments"]["storage"]
@@ -247,6 +300,9 @@ class PostgresFleet(unittest.TestCase):
         r = run([binary("teiten-collector"), "-c", good, "-t"])
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
         self.assertRegex(r.stderr, rf"{good}:\d+:\d+: .*schema version 99")
+        r = run([binary("teiten-collector"), "-c", good], timeout=60)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("schema version 99", r.stdout + r.stderr)
 
 
 if __name__ == "__main__":

@@ -4,15 +4,19 @@
 // tests/store/collector_storage_contract_test.cpp.
 #include "common/pgstore/pg_collector_store.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <random>
 #include <thread>
 
 #include "pgstore/pg_test_server.h"
+#include "support/temp_dir.h"
 
 using namespace teiten;
 using pgstore::PgCollectorStore;
 using pgstore::PgConnection;
+using teiten::test::TempDir;
 
 namespace {
 
@@ -217,8 +221,73 @@ TEST_CASE("a database of a newer schema version is refused", "[pgstore]") {
   CHECK(one(db, "SELECT max(version) FROM schema_version") ==
         std::to_string(pgstore::pg_migrations().size()));
   test::pg_admin(db, "INSERT INTO schema_version(version, software) VALUES(99, 'future')");
+  // Not retried: the collector stops (a server that is down is retried).
+  CHECK_THROWS_AS(PgCollectorStore({db}, "UTC"), store::StoreIncompatible);
   CHECK_THROWS_WITH(PgCollectorStore({db}, "UTC"),
                     Catch::Contains("schema version 99, newer than this program's"));
+}
+
+TEST_CASE("a database of another fleet time zone is refused, not retried", "[pgstore]") {
+  auto db = test::fresh_pg_database();
+  { PgCollectorStore s({db}, "Asia/Tokyo"); }
+  CHECK_THROWS_AS(PgCollectorStore({db}, "UTC"), store::StoreIncompatible);
+}
+
+namespace {
+
+// Polls reconnect() until the store is connected (the backoff is at most 10 s).
+store::CollectorStorage::Availability reconnected(PgCollectorStore& s) {
+  store::CollectorStorage::Availability a;
+  for (int i = 0; i < 150; ++i) {
+    a = s.reconnect();
+    if (a.available) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("a server down at start: the store waits, says why, creates the schema when it answers",
+          "[pgstore]") {
+  test::PrivatePgServer server;
+  test::pg_admin(server.conninfo(), "CREATE DATABASE fleet");
+  auto db = server.conninfo("fleet");
+  server.pause();
+  PgCollectorStore s({db}, "UTC");  // does not throw
+  auto a = s.reconnect();
+  CHECK_FALSE(a.available);
+  CHECK_THAT(a.error, Catch::Contains("cannot connect"));
+  REQUIRE(a.since.has_value());
+  REQUIRE(a.next_attempt_ms.has_value());
+  CHECK(*a.next_attempt_ms <= 10'000);
+  const std::string id(32, 'e');
+  CHECK_THROWS_WITH(s.apply("s01", id, 1, batch_rows(14791, 5), {}, 1),
+                    Catch::Contains("PostgreSQL unavailable") || Catch::Contains("cannot connect"));
+  server.resume();
+  CHECK(reconnected(s).available);
+  CHECK(one(db, "SELECT max(version) FROM schema_version") ==
+        std::to_string(pgstore::pg_migrations().size()));
+  CHECK(s.apply("s01", id, 1, batch_rows(14791, 5), {}, 1).applied);
+  CHECK(one(db, "SELECT sum(accesses) FROM rollup") == "10");
+}
+
+TEST_CASE("a refused login is retried: a password file fixed later is read at the next connect",
+          "[pgstore]") {
+  test::PrivatePgServer server;
+  test::pg_admin(server.conninfo(), "CREATE ROLE collector LOGIN PASSWORD 'Right-Pass-1'");
+  test::pg_admin(server.conninfo(), "CREATE DATABASE fleet OWNER collector");
+  TempDir dir;
+  auto file = dir.write("pw", "Wrong-Pass-2\n");
+  ::chmod(file.c_str(), 0600);
+  PgCollectorStore s({server.tcp_conninfo("fleet", "collector"), file}, "UTC");
+  auto a = s.reconnect();
+  CHECK_FALSE(a.available);
+  CHECK_THAT(a.error,
+             Catch::Contains("password authentication failed") && !Catch::Contains("Wrong-Pass-2"));
+  dir.write("pw", "Right-Pass-1\n");
+  CHECK(reconnected(s).available);
+  CHECK(s.apply("s01", std::string(32, 'd'), 1, batch_rows(14791, 3), {}, 1).applied);
 }
 
 TEST_CASE("the server going away: errors say why, the store reconnects with backoff", "[pgstore]") {

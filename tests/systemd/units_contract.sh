@@ -46,7 +46,7 @@ for name in sensor collector; do
   [ -f "$src/systemd/$unit" ] || { fail "missing systemd/$unit"; continue; }
   has "$unit" "${common[@]}"
   has "$unit" \
-    "ExecStartPre=/usr/sbin/teiten-$name -c /etc/teiten/$name.yaml -t" \
+    "ExecStartPre=/usr/sbin/teiten-$name -c /etc/teiten/$name.yaml -t$([ $name = sensor ] || echo ' --no-connect')" \
     "ExecStart=/usr/sbin/teiten-$name -c /etc/teiten/$name.yaml" \
     "ExecReload=/bin/kill -HUP \$MAINPID" \
     "User=teiten-$name" "RuntimeDirectory=teiten-$name" "StateDirectory=teiten-$name"
