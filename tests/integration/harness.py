@@ -44,6 +44,14 @@ def sanitized():
         return False
 
 
+def time_scale():
+    """How many times slower the binaries under test run than the normal
+    build: ASan and UBSan make teiten two to three times slower, so tests
+    that kill a daemon at random moments scale the moments, which then
+    still fall where the test means them to (during flushes, shipping)."""
+    return 3.0 if sanitized() else 1.0
+
+
 def require_fault_hook(test, name, variable):
     """Fails `test` unless binary `name` carries the fault hook `variable`:
     hooks exist only in builds configured with -DTEITEN_FAULT_INJECTION=ON
