@@ -43,8 +43,13 @@ class FrameChannel {
 
   /// With a budget, a read that would take it past its limit drops what
   /// this channel holds and fails with boost::asio::error::no_buffer_space.
-  FrameChannel(TlsStream& stream, uint32_t max_frame, FrameBudget* budget = nullptr)
-      : stream_(stream), reader_(max_frame), budget_(budget) {}
+  /// The channel shares the budget: its owner's handlers can outlive whoever
+  /// made the budget (an io_context destroys pending handlers last, after
+  /// the collector's server is gone), and the destructor still returns its
+  /// share.
+  FrameChannel(TlsStream& stream, uint32_t max_frame,
+               std::shared_ptr<FrameBudget> budget = nullptr)
+      : stream_(stream), reader_(max_frame), budget_(std::move(budget)) {}
   ~FrameChannel() { charge(0); }
   FrameChannel(const FrameChannel&) = delete;
   FrameChannel& operator=(const FrameChannel&) = delete;
@@ -70,7 +75,7 @@ class FrameChannel {
 
   TlsStream& stream_;
   wire::FrameReader reader_;
-  FrameBudget* budget_;
+  std::shared_ptr<FrameBudget> budget_;
   size_t charged_ = 0;
   std::array<char, 16384> chunk_{};
   std::deque<std::pair<std::string, WriteHandler>> writes_;

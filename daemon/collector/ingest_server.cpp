@@ -40,7 +40,7 @@ IngestServer::IngestServer(asio::io_context& io, const config::CollectorConfig& 
       tls_(tls::make_server_context({config.listen.ca, config.listen.cert, config.listen.key})),
       acceptor_(io),
       allowlist_(config.sensors.begin(), config.sensors.end()) {
-  frame_budget_.limit = config_.listen.frame_memory;
+  frame_budget_->limit = config_.listen.frame_memory;
   auto ep = listen_endpoint(config_);
   boost::system::error_code ec;
   acceptor_.open(ep.protocol(), ec);
@@ -68,7 +68,7 @@ void IngestServer::start() {
 void IngestServer::reconfigure(const config::CollectorConfig& config) {
   config_ = config;  // its restart keys (listen address, TLS files) are the running ones
   allowlist_ = std::set<std::string>(config.sensors.begin(), config.sensors.end());
-  frame_budget_.limit = config_.listen.frame_memory;
+  frame_budget_->limit = config_.listen.frame_memory;
   // Sensors no longer allowlisted lose their connections now, not at their next batch.
   auto open = sessions_;
   for (const auto& s : open)

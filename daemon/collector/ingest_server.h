@@ -64,7 +64,7 @@ class IngestServer {
   /// Logs the refusal and counts it under its reason.
   void refused(RefusalReason why, Refusal r);
   /// Frames being received on every connection share this (listen.frame_memory).
-  tls::FrameBudget& frame_budget() { return frame_budget_; }
+  const std::shared_ptr<tls::FrameBudget>& frame_budget() { return frame_budget_; }
   /// The session's HELLO was accepted: it no longer counts as unauthenticated.
   void authenticated(const IngestSession& s);
   void session_ended(const std::shared_ptr<IngestSession>& s);
@@ -86,7 +86,7 @@ class IngestServer {
   size_t refusing_ = 0;                                 ///< sessions only sending REFUSE
   size_t unauthenticated_ = 0;
   std::map<std::string, size_t> unauthenticated_by_address_;
-  tls::FrameBudget frame_budget_;
+  std::shared_ptr<tls::FrameBudget> frame_budget_ = std::make_shared<tls::FrameBudget>();
   IngestStats stats_;
   bool stopping_ = false;
 };

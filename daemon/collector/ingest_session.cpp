@@ -78,7 +78,7 @@ IngestSession::IngestSession(IngestServer& server, asio::ip::tcp::socket socket,
     : server_(server),
       stream_(std::move(socket), tls),
       // Until its HELLO is accepted a peer may announce no more than a HELLO.
-      channel_(stream_, wire::kMaxHelloFrame, &server.frame_budget()),
+      channel_(stream_, wire::kMaxHelloFrame, server.frame_budget()),
       timer_(server.io()),
       address_(std::move(address)),
       overloaded_(std::move(overloaded)) {

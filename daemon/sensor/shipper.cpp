@@ -219,9 +219,19 @@ void Shipper::on_frame(uint64_t gen, const boost::system::error_code& ec,
     log->info("connected collector={} last_seq={} software=\"{}\"", target().address,
               welcome->last_seq, welcome->software);
     // Batches the collector committed before an ACK was lost are done.
+    // On a full disk acknowledge() throws on the store thread, where nothing
+    // catches it (the process would end): log it, and the batch stays in
+    // the outbox, which is harmless, as in acknowledged().
     if (welcome->last_seq > 0) {
       uint64_t seq = welcome->last_seq;
-      store_.post([seq](store::SensorStore& s) { s.acknowledge(seq); });
+      store_.post([seq](store::SensorStore& s) {
+        try {
+          s.acknowledge(seq);
+        } catch (const std::exception& e) {
+          process::logger("shipper")->warn("acknowledge_failed last_seq={} error=\"{}\"", seq,
+                                           e.what());
+        }
+      });
     }
     read_next(gen);
     pump();

@@ -30,6 +30,28 @@ def binary(name):
     raise FileNotFoundError(f"{name} not built under {BUILD}")
 
 
+def sanitized():
+    """True when the binaries under test were built with a sanitizer
+    (TEITEN_SANITIZER in the build's CMake cache, scripts/test --sanitize).
+    Their resident memory is then mostly the sanitizer's (shadow memory,
+    redzones, ASan's quarantine of freed blocks, 256 MiB by default), so
+    tests that bound a daemon's memory skip or widen that bound there."""
+    try:
+        with open(os.path.join(BUILD, "CMakeCache.txt")) as f:
+            return any(line.startswith("TEITEN_SANITIZER:") and line.strip().split("=", 1)[1]
+                       for line in f)
+    except FileNotFoundError:
+        return False
+
+
+def time_scale():
+    """How many times slower the binaries under test run than the normal
+    build: ASan and UBSan make teiten two to three times slower, so tests
+    that kill a daemon at random moments scale the moments, which then
+    still fall where the test means them to (during flushes, shipping)."""
+    return 3.0 if sanitized() else 1.0
+
+
 def require_fault_hook(test, name, variable):
     """Fails `test` unless binary `name` carries the fault hook `variable`:
     hooks exist only in builds configured with -DTEITEN_FAULT_INJECTION=ON

@@ -65,6 +65,13 @@ class CollectorLimitsTest(unittest.TestCase):
         self.daemon = start_collector(config, self.tmp.file("collector.log"))
         return self.daemon
 
+    def assert_grown_less(self, grown, limit):
+        # Under ASan the collector's RSS holds the quarantine of freed frames
+        # (it grew 164 MiB here): the bound is checked in the normal build,
+        # the sanitizer run checks what happens to the frames' memory.
+        if not harness.sanitized():
+            self.assertLess(grown, limit, f"collector RSS grew {grown / MiB:.1f} MiB")
+
     def ship(self, sensor="s02", ship_timeout=60):
         """A real sensor replays SCAN through the collector; (exit code, log, stored == read)."""
         config = write_sensor_config(self.tmp.file(f"{sensor}.yaml"), sensor_id=sensor,
@@ -103,8 +110,7 @@ class CollectorLimitsTest(unittest.TestCase):
         # collector would hold 24 x 4 MiB.
         for i in range(24):
             self.announce_large("intruder", False, 16 * MiB + (1024 if i % 2 else 0), 4 * MiB)
-        grown = rss_bytes(pid) - before
-        self.assertLess(grown, 32 * MiB, f"collector RSS grew {grown / MiB:.1f} MiB")
+        self.assert_grown_less(rss_bytes(pid) - before, 32 * MiB)
         code, log, same = self.ship()
         self.assertEqual(code, 0, log)
         self.assertTrue(same)
@@ -115,9 +121,8 @@ class CollectorLimitsTest(unittest.TestCase):
         pid = daemon.proc.pid
         before = rss_bytes(pid)
         kept = [self.announce_large("s01", True, 8 * MiB, 6 * MiB) for _ in range(8)]
-        grown = rss_bytes(pid) - before
         # 8 x 6 MiB without the budget; with it, at most 16 MiB held.
-        self.assertLess(grown, 32 * MiB, f"collector RSS grew {grown / MiB:.1f} MiB")
+        self.assert_grown_less(rss_bytes(pid) - before, 32 * MiB)
         stats = self.stats()
         self.assertGreaterEqual(stats["refused.overloaded"], 8 - 16 // 6, (kept, stats))
         self.assertIn("listen.frame_memory", daemon.log_text())

@@ -131,7 +131,7 @@ class FleetCases:
                         self.pcap("s04")], check=True)
         for attempt in range(3):
             p = self.replay("s02", big, batch_rows=50, flush="1s")
-            time.sleep(rng.uniform(0.2, 1.5))
+            time.sleep(rng.uniform(0.2, 1.5) * harness.time_scale())
             p.send_signal(signal.SIGKILL)
             p.communicate()
             # Restarting with nothing to read ships whatever was committed.

@@ -75,7 +75,7 @@ class SensorReadTest(unittest.TestCase):
         for attempt in range(4):
             proc = subprocess.Popen([self.sensor, "-c", config, "--read", capture],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.2, 1.5))
+            time.sleep(rng.uniform(0.2, 1.5) * harness.time_scale())
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             db = self.tmp.file("k.db")
