@@ -1,0 +1,89 @@
+#include "daemon/sensor/counting_thread.h"
+
+#include <pthread.h>
+
+#include <csignal>
+
+namespace teiten::sensor {
+
+CountingThread::CountingThread(tally::PacketCounter& counter) : counter_(counter) {
+  filling_ = ring_.write_slot();  // an empty ring always has a slot
+  // Signals go to the other threads: this one only adds rows, and the
+  // daemon's handlers have nothing to do here.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  thread_ = std::thread([this] { run(); });
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+CountingThread::~CountingThread() {
+  publish();
+  ring_.wait_writable();
+  Batch* last = ring_.write_slot();
+  last->n4 = last->n6 = 0;
+  last->stop = true;
+  ring_.publish();
+  thread_.join();
+}
+
+void CountingThread::hand_over() {
+  ring_.publish();
+  filling_ = ring_.write_slot();
+  if (!filling_) [[unlikely]] {
+    ring_.wait_writable();
+    filling_ = ring_.write_slot();
+  }
+  filling_->n4 = filling_->n6 = 0;
+  filling_->stop = false;
+}
+
+void CountingThread::quiesce() {
+  publish();
+  ring_.wait_empty();
+}
+
+void CountingThread::refresh() {
+  rows_.store(counter_.delta().rows.rows(), std::memory_order_relaxed);
+  bytes_.store(counter_.delta().rows.memory_bytes(), std::memory_order_relaxed);
+}
+
+void CountingThread::run() {
+  uint64_t added = 0;
+  for (;;) {
+    ring_.wait_readable();
+    const Batch& b = *ring_.read_slot();
+    if (b.stop) {
+      ring_.release();
+      return;
+    }
+    tally::CountedAccess a{};
+    for (uint32_t i = 0; i < b.n4; ++i) {
+      const auto& r = b.v4[i];
+      a.day = r.day;
+      a.proto_kind = r.proto_kind;
+      a.v6 = false;
+      a.port = r.port;
+      a.ts = r.ts;
+      a.src4 = r.src;
+      counter_.add(a);
+    }
+    for (uint32_t i = 0; i < b.n6; ++i) {
+      const auto& r = b.v6[i];
+      a.day = r.day;
+      a.proto_kind = r.proto_kind;
+      a.v6 = true;
+      a.port = r.port;
+      a.ts = r.ts;
+      a.src6 = r.src;
+      counter_.add(a);
+    }
+    added += b.n4 + b.n6;
+    rows_.store(counter_.delta().rows.rows(), std::memory_order_relaxed);
+    bytes_.store(counter_.delta().rows.memory_bytes(), std::memory_order_relaxed);
+    added_.store(added, std::memory_order_release);
+    ring_.release();
+  }
+}
+
+}  // namespace teiten::sensor
