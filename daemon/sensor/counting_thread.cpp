@@ -3,8 +3,28 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <type_traits>
 
 namespace teiten::sensor {
+namespace {
+
+template <class Record>
+tally::CountedAccess access_of(const Record& r) {
+  tally::CountedAccess a{};
+  a.day = r.day;
+  a.proto_kind = r.proto_kind;
+  a.port = r.port;
+  a.ts = r.ts;
+  if constexpr (std::is_same_v<Record, CountingThread::Batch::V6>) {
+    a.v6 = true;
+    a.src6 = r.src;
+  } else {
+    a.src4 = r.src;
+  }
+  return a;
+}
+
+}  // namespace
 
 CountingThread::CountingThread(tally::PacketCounter& counter) : counter_(counter) {
   filling_ = ring_.write_slot();  // an empty ring always has a slot
@@ -57,30 +77,10 @@ void CountingThread::run() {
       ring_.release();
       return;
     }
-    tally::CountedAccess a{};
-    for (uint32_t i = 0; i < b.n4; ++i) {
-      const auto& r = b.v4[i];
-      a.day = r.day;
-      a.proto_kind = r.proto_kind;
-      a.v6 = false;
-      a.port = r.port;
-      a.ts = r.ts;
-      a.src4 = r.src;
-      counter_.add(a);
-    }
-    for (uint32_t i = 0; i < b.n6; ++i) {
-      const auto& r = b.v6[i];
-      a.day = r.day;
-      a.proto_kind = r.proto_kind;
-      a.v6 = true;
-      a.port = r.port;
-      a.ts = r.ts;
-      a.src6 = r.src;
-      counter_.add(a);
-    }
+    for (uint32_t i = 0; i < b.n4; ++i) counter_.add(access_of(b.v4[i]));
+    for (uint32_t i = 0; i < b.n6; ++i) counter_.add(access_of(b.v6[i]));
     added += b.n4 + b.n6;
-    rows_.store(counter_.delta().rows.rows(), std::memory_order_relaxed);
-    bytes_.store(counter_.delta().rows.memory_bytes(), std::memory_order_relaxed);
+    refresh();  // the rows first: added_'s release publishes them with it
     added_.store(added, std::memory_order_release);
     ring_.release();
   }

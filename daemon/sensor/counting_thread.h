@@ -67,23 +67,15 @@ class CountingThread {
     if (a.v6) {
       auto& r = b.v6[b.n6++];
       std::memcpy(r.src, a.src6, 16);
-      r.ts = a.ts;
-      r.port = a.port;
-      r.day = a.day;
-      r.proto_kind = a.proto_kind;
-      if (b.n6 == Batch::kV6) [[unlikely]]
-        hand_over();
+      fill(r, a);
     } else {
       auto& r = b.v4[b.n4++];
       r.src = a.src4;
-      r.ts = a.ts;
-      r.port = a.port;
-      r.day = a.day;
-      r.proto_kind = a.proto_kind;
-      if (b.n4 == Batch::kV4) [[unlikely]]
-        hand_over();
+      fill(r, a);
     }
     ++pushed_;
+    if (b.n4 == Batch::kV4 || b.n6 == Batch::kV6) [[unlikely]]
+      hand_over();
   }
   /// Hands over the batch being filled, if it holds any record (the end
   /// of a dispatch: records must not wait for a full batch).
@@ -94,7 +86,8 @@ class CountingThread {
   /// capture thread may then read and change the counter's rows until
   /// its next push(). Call refresh() after changing them.
   void quiesce();
-  /// After the capture thread changed the rows while quiesced (took them).
+  /// Publishes the table's size for rows_upper_bound(): this thread after
+  /// each batch, the capture thread after it changed the rows while quiesced.
   void refresh();
   /// Rows in the table, at most: exact right after quiesce().
   uint64_t rows_upper_bound() const {
@@ -105,6 +98,13 @@ class CountingThread {
   uint64_t table_bytes() const { return bytes_.load(std::memory_order_relaxed); }
 
  private:
+  template <class Record>
+  static void fill(Record& r, const tally::CountedAccess& a) {
+    r.ts = a.ts;
+    r.port = a.port;
+    r.day = a.day;
+    r.proto_kind = a.proto_kind;
+  }
   void hand_over();
   void run();
 
