@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
 #include <type_traits>
 
@@ -64,12 +65,12 @@ void CountingThread::quiesce() {
 }
 
 void CountingThread::refresh() {
-  rows_.store(counter_.delta().rows.rows(), std::memory_order_relaxed);
+  uint64_t rows = std::min<uint64_t>(counter_.delta().rows.rows(), 0xFFFFFFFFu);
   bytes_.store(counter_.delta().rows.memory_bytes(), std::memory_order_relaxed);
+  state_.store(((added_ & 0xFFFFFFFFu) << 32) | rows, std::memory_order_release);
 }
 
 void CountingThread::run() {
-  uint64_t added = 0;
   for (;;) {
     ring_.wait_readable();
     const Batch& b = *ring_.read_slot();
@@ -79,9 +80,8 @@ void CountingThread::run() {
     }
     for (uint32_t i = 0; i < b.n4; ++i) counter_.add(access_of(b.v4[i]));
     for (uint32_t i = 0; i < b.n6; ++i) counter_.add(access_of(b.v6[i]));
-    added += b.n4 + b.n6;
-    refresh();  // the rows first: added_'s release publishes them with it
-    added_.store(added, std::memory_order_release);
+    added_ += b.n4 + b.n6;
+    refresh();
     ring_.release();
   }
 }

@@ -91,8 +91,11 @@ class CountingThread {
   void refresh();
   /// Rows in the table, at most: exact right after quiesce().
   uint64_t rows_upper_bound() const {
-    uint64_t added = added_.load(std::memory_order_acquire);
-    return rows_.load(std::memory_order_relaxed) + (pushed_ - added);
+    // One atomic holds the rows and the records added when they were
+    // counted, so no record is counted both as a row and as pending.
+    uint64_t state = state_.load(std::memory_order_acquire);
+    auto pending = static_cast<uint32_t>(static_cast<uint32_t>(pushed_) - (state >> 32));
+    return (state & 0xFFFFFFFFu) + pending;
   }
   /// Bytes of the table as last published.
   uint64_t table_bytes() const { return bytes_.load(std::memory_order_relaxed); }
@@ -112,11 +115,11 @@ class CountingThread {
   base::SpscRing<Batch> ring_{kBatches};
   Batch* filling_ = nullptr;  // capture thread: the slot being filled
   uint64_t pushed_ = 0;       // capture thread: records pushed since start
-  // Written by this thread after each batch (rows first, then added with
-  // release), and by the capture thread in refresh() while quiesced.
-  std::atomic<uint64_t> rows_{0};
+  // Written by this thread after each batch and by the capture thread in
+  // refresh() while quiesced: records added (mod 2^32) << 32 | rows.
+  std::atomic<uint64_t> state_{0};
   std::atomic<uint64_t> bytes_{0};
-  std::atomic<uint64_t> added_{0};
+  uint64_t added_ = 0;  // records added: this thread, or the capture thread while quiesced
   std::thread thread_;  // last: starts once the rest is ready
 };
 
