@@ -56,7 +56,8 @@ bool PacketCounter::ignored(const packet::Decoded& d, DayStats& stats) const {
   return false;
 }
 
-void PacketCounter::count(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen) {
+bool PacketCounter::classify(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen,
+                             CountedAccess& out) {
   ++total_packets_;
   base::Day day = clock_.day_of(ts);
   if (day > newest_day_) newest_day_ = day;
@@ -70,34 +71,32 @@ void PacketCounter::count(int64_t ts, const uint8_t* data, uint32_t caplen, uint
   switch (d.status) {
     case Status::outgoing:
       ++stats.ignored[static_cast<size_t>(Ignored::outgoing)];
-      return;
+      return false;
     case Status::non_ip:
       ++stats.non_ip[d.link_protocol];
-      return;
+      return false;
     case Status::malformed:
       // A packet to someone else is not ours to call malformed.
-      if (d.has_addresses && ignored(d, stats)) return;
+      if (d.has_addresses && ignored(d, stats)) return false;
       ++stats.malformed[static_cast<size_t>(d.reason)];
-      return;
+      return false;
     case Status::access:
       break;
   }
-  if (ignored(d, stats)) return;
+  if (ignored(d, stats)) return false;
   if (day < 0 || day > kMaxDay || ts < 0 || ts > UINT32_MAX) {
     ++stats.malformed[static_cast<size_t>(packet::Malformed::timestamp)];
-    return;
+    return false;
   }
   ++stats.accesses[static_cast<size_t>(d.kind)];
-  if (reserve4_ + reserve6_ > 0) [[unlikely]] {
-    delta_.rows.reserve(reserve4_, reserve6_);
-    reserve4_ = reserve6_ = 0;
-  }
-  auto pk = pack_proto_kind(d.proto, d.kind);
-  auto t = static_cast<uint32_t>(ts);
-  if (d.v6)
-    delta_.rows.add_v6(static_cast<uint16_t>(day), pk, d.port, d.src6, t);
-  else
-    delta_.rows.add_v4(static_cast<uint16_t>(day), pk, d.port, d.src4, t);
+  out.day = static_cast<uint16_t>(day);
+  out.proto_kind = pack_proto_kind(d.proto, d.kind);
+  out.v6 = d.v6;
+  out.port = d.port;
+  out.ts = static_cast<uint32_t>(ts);
+  out.src4 = d.src4;
+  out.src6 = d.src6;
+  return true;
 }
 
 }  // namespace teiten::tally

@@ -146,9 +146,10 @@ std::optional<int> CaptureFile::link_type() const {
   return std::nullopt;
 }
 
-int CaptureFile::dispatch(int most, tally::PacketCounter& counter) {
+int CaptureFile::dispatch(int most, CapturePipeline& pipeline) {
   if (pcap_)
-    return pcap_dispatch(pcap_, most, &CapturePipeline::on_packet, reinterpret_cast<u_char*>(&counter));
+    return pcap_dispatch(pcap_, most, &CapturePipeline::on_packet, pipeline.callback_arg());
+  tally::PacketCounter& counter = pipeline.counter();
   capture::PcapngPacket p;
   int n = 0;
   while (n < most) {
@@ -156,7 +157,7 @@ int CaptureFile::dispatch(int most, tally::PacketCounter& counter) {
     if (next == capture::PcapngReader::Next::end) return n;
     if (next == capture::PcapngReader::Next::error) return PCAP_ERROR;
     if (p.link_type != counter.link_type()) counter.set_link_type(p.link_type);
-    counter.count(p.seconds, p.data, p.caplen, p.wirelen);
+    pipeline.count(p.seconds, p.data, p.caplen, p.wirelen);
     ++n;
   }
   return n;

@@ -26,6 +26,8 @@
 
 namespace teiten::sensor {
 
+class CapturePipeline;
+
 class CaptureFile {
  public:
   /// Opens `path` ("-": standard input). nullptr with `error` set when the
@@ -38,11 +40,11 @@ class CaptureFile {
   bool is_pcapng() const { return pcapng_ != nullptr; }
   /// A pcap file's link type; nullopt for pcapng (each interface has its own).
   std::optional<int> link_type() const;
-  /// Counts up to `most` packets into `counter`, each decoded with its own
-  /// link type. As pcap_dispatch: the packets counted, 0 at the end of the
+  /// Counts up to `most` packets through `pipeline`, each decoded with its
+  /// own link type. As pcap_dispatch: the packets counted, 0 at the end of the
   /// file, PCAP_ERROR when the file failed (error() says why; packets
   /// counted before the failure stay counted).
-  int dispatch(int most, tally::PacketCounter& counter);
+  int dispatch(int most, CapturePipeline& pipeline);
   std::string error() const;
   uint64_t bytes_read() const;
   /// The file's size; nullopt for a pipe.

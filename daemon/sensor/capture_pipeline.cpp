@@ -15,19 +15,31 @@ int64_t steady_ms(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 CapturePipeline::CapturePipeline(tally::PacketCounter& counter, CaptureControl& control,
-                                 StoreWorker& store)
+                                 StoreWorker& store, bool counting_thread)
     : counter_(counter), control_(control), store_(store) {
+  if (counting_thread) counting_ = std::make_unique<CountingThread>(counter_);
   heartbeat_ms_ = steady_ms(std::chrono::steady_clock::now());
 }
 
+uint64_t CapturePipeline::table_rows() const {
+  return counting_ ? counting_->rows_upper_bound() : counter_.delta().rows.rows();
+}
+
+void CapturePipeline::quiesce() {
+  if (counting_) counting_->quiesce();
+}
+
 void CapturePipeline::between_batches() {
+  // The dispatch's last records go to the counting thread now, not when a
+  // batch fills: a quiet live capture must not hold them back.
+  if (counting_) counting_->publish();
   auto now = std::chrono::steady_clock::now();
   heartbeat_ms_.store(steady_ms(now), std::memory_order_relaxed);
   // Test builds only: hang here, heartbeat frozen, until told to stop.
   if (TEITEN_FAULT_FIRES(capture_stall))
     while (!control_.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   if (auto rules = control_.take_rules()) counter_.set_rules(std::move(rules));
-  size_t rows = counter_.delta().rows.rows();
+  uint64_t rows = table_rows();
   uint64_t held = rows_held();
   if (held > peak_rows_.load(std::memory_order_relaxed))
     peak_rows_.store(held, std::memory_order_relaxed);
@@ -48,7 +60,7 @@ void CapturePipeline::between_batches() {
 }
 
 uint64_t CapturePipeline::rows_held() const {
-  return counter_.delta().rows.rows() + store_.rows_in_flight();
+  return table_rows() + store_.rows_in_flight();
 }
 
 int CapturePipeline::packet_budget(int most) const {
@@ -63,7 +75,7 @@ void CapturePipeline::wait_for_room() {
   while (packet_budget(1) == 0 && !control_.stop_requested()) {
     // The table goes to the store first: it commits, and counting goes on
     // into an empty one.
-    if (counter_.delta().rows.rows() > 0) {
+    if (table_rows() > 0) {
       flush();
       continue;
     }
@@ -84,12 +96,14 @@ void CapturePipeline::wait_for_room() {
 }
 
 void CapturePipeline::flush() {
+  quiesce();
   if (accountant_) accountant_(counter_);
   auto waiters = control_.take_flush_waiters();
   hand_over(counter_.take(), std::move(waiters));
 }
 
 void CapturePipeline::flush_before(base::Day day) {
+  quiesce();
   if (accountant_) accountant_(counter_);
   // A `flush` command waits for everything counted, so its waiters stay
   // for the next full flush.
@@ -97,6 +111,7 @@ void CapturePipeline::flush_before(base::Day day) {
 }
 
 void CapturePipeline::hand_over(tally::TallyDelta delta, std::vector<FlushDone> waiters) {
+  if (counting_) counting_->refresh();  // the rows left after the take
   for (const auto& [day, stats] : delta.days) flushed_.merge(stats);
   if (!delta.empty() || !waiters.empty()) store_.submit(std::move(delta), std::move(waiters));
   publish();
@@ -109,8 +124,8 @@ void CapturePipeline::publish() {
   s.since_start = flushed_;
   s.unflushed = counter_.delta().days;
   for (const auto& [day, stats] : s.unflushed) s.since_start.merge(stats);
-  s.rows_in_memory = counter_.delta().rows.rows();
-  s.bytes_in_memory = counter_.delta().rows.memory_bytes();
+  s.rows_in_memory = table_rows();
+  s.bytes_in_memory = counting_ ? counting_->table_bytes() : counter_.delta().rows.memory_bytes();
   s.rows_uncommitted = store_.rows_in_flight();
   s.peak_rows_in_memory = peak_rows_.load(std::memory_order_relaxed);
   s.max_rows_in_memory = control_.max_rows();

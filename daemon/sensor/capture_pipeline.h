@@ -11,6 +11,10 @@
 // packet adds at most one row); with no room left the capture waits for
 // the store (read mode reads slower; a live capture's kernel buffer fills
 // and its drops are counted as such).
+//
+// With a counting thread (two cores or more), the capture thread classifies
+// each frame and the rows are added on that thread (counting_thread.h);
+// everything here that reads or takes the rows first waits for it.
 #pragma once
 
 #include <pcap/pcap.h>
@@ -26,6 +30,7 @@
 
 #include "common/tally/packet_counter.h"
 #include "daemon/sensor/capture_control.h"
+#include "daemon/sensor/counting_thread.h"
 #include "daemon/sensor/store_worker.h"
 
 namespace teiten::sensor {
@@ -50,7 +55,9 @@ class CapturePipeline {
   /// Called before each flush to add coverage and drop counters (live capture).
   using Accountant = std::function<void(tally::PacketCounter&)>;
 
-  CapturePipeline(tally::PacketCounter& counter, CaptureControl& control, StoreWorker& store);
+  /// counting_thread: add rows on a second thread (see above).
+  CapturePipeline(tally::PacketCounter& counter, CaptureControl& control, StoreWorker& store,
+                  bool counting_thread = false);
 
   /// Most packets per pcap_dispatch call: bounds how long flush and stop
   /// requests wait.
@@ -60,10 +67,19 @@ class CapturePipeline {
   tally::PacketCounter& counter() { return counter_; }
   CaptureControl& control() { return control_; }
 
-  /// libpcap callback; `user` is the PacketCounter.
+  /// One frame: classified here, its row added here or on the counting thread.
+  void count(int64_t ts, const uint8_t* data, uint32_t caplen, uint32_t wirelen) {
+    tally::CountedAccess a;
+    if (!counter_.classify(ts, data, caplen, wirelen, a)) return;
+    if (counting_)
+      counting_->push(a);
+    else
+      counter_.add(a);
+  }
+  /// libpcap callback; `user` is the CapturePipeline (callback_arg()).
   static void on_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
-    reinterpret_cast<tally::PacketCounter*>(user)->count(seconds_of(header->ts), bytes,
-                                                         header->caplen, header->len);
+    reinterpret_cast<CapturePipeline*>(user)->count(seconds_of(header->ts), bytes, header->caplen,
+                                                    header->len);
   }
   /// Whole seconds of a capture time. Files can hold a microsecond field of
   /// a million or more, which libpcap passes on; it carries into the seconds.
@@ -78,7 +94,7 @@ class CapturePipeline {
       sec += ts.tv_usec / 1'000'000;
     return sec;
   }
-  u_char* callback_arg() { return reinterpret_cast<u_char*>(&counter_); }
+  u_char* callback_arg() { return reinterpret_cast<u_char*>(this); }
 
   /// Between dispatches: applies new rules, flushes when asked, when full
   /// or when the capture has moved on to a new day (the finished days' rows
@@ -110,11 +126,16 @@ class CapturePipeline {
   void publish();
   /// Rows held: the counting table plus the rows the store has not committed.
   uint64_t rows_held() const;
+  /// Rows in the counting table (with a counting thread, at most that many).
+  uint64_t table_rows() const;
+  /// Waits until the rows are the capture thread's to read and take.
+  void quiesce();
   void wait_for_room();
 
   tally::PacketCounter& counter_;
   CaptureControl& control_;
   StoreWorker& store_;
+  std::unique_ptr<CountingThread> counting_;
   Accountant accountant_;
   tally::DayStats flushed_;  // merged stats of everything handed to the store
   base::Day day_ = std::numeric_limits<base::Day>::min();  // newest day at the last check

@@ -74,7 +74,7 @@ ReadOutcome read_capture_file(const std::string& path, CapturePipeline& pipeline
   for (;;) {
     // No room under the bound only when a stop ended the wait for it.
     int budget = pipeline.packet_budget(CapturePipeline::kDispatchBatch);
-    int n = budget > 0 ? file->dispatch(budget, pipeline.counter()) : PCAP_ERROR_BREAK;
+    int n = budget > 0 ? file->dispatch(budget, pipeline) : PCAP_ERROR_BREAK;
     out.packets = pipeline.counter().total_packets() - before;
     pipeline.between_batches();
     if (progress) {

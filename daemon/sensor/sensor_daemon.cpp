@@ -9,6 +9,7 @@
 #include <functional>
 #include <future>
 #include <iostream>
+#include <thread>
 
 #include "common/base/wall_clock.h"
 #include "common/process/exit_codes.h"
@@ -147,7 +148,10 @@ void SensorDaemon::open() {
     log->warn("no_observed_addresses interface={} effect=nothing_counted_until_addresses_appear",
               config.capture.interface);
   counter_ = std::make_unique<tally::PacketCounter>(link_type, config.sensor.timezone, rules);
-  pipeline_ = std::make_unique<CapturePipeline>(*counter_, control_, *store_);
+  // Rows are added on a second thread when there is a second core to run
+  // it (docs/performance.md, "Pipelining").
+  bool counting_thread = std::thread::hardware_concurrency() > 1;
+  pipeline_ = std::make_unique<CapturePipeline>(*counter_, control_, *store_, counting_thread);
   control_.set_max_rows(config.storage.max_rows_in_memory);
   if (live_) pipeline_->set_accountant([this](tally::PacketCounter& c) { live_->account(c); });
 
