@@ -275,12 +275,11 @@ TEST_CASE("a server down at start: the store waits, says why, creates the schema
 TEST_CASE("a refused login is retried: a password file fixed later is read at the next connect",
           "[pgstore]") {
   test::PrivatePgServer server;
-  test::pg_admin(server.conninfo(), "CREATE ROLE collector LOGIN PASSWORD 'Right-Pass-1'");
-  test::pg_admin(server.conninfo(), "CREATE DATABASE fleet OWNER collector");
+  auto tcp = server.add_login("collector", "Right-Pass-1", "fleet");
   TempDir dir;
   auto file = dir.write("pw", "Wrong-Pass-2\n");
   ::chmod(file.c_str(), 0600);
-  PgCollectorStore s({server.tcp_conninfo("fleet", "collector"), file}, "UTC");
+  PgCollectorStore s({tcp, file}, "UTC");
   auto a = s.reconnect();
   CHECK_FALSE(a.available);
   CHECK_THAT(a.error,

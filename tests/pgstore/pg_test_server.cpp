@@ -89,6 +89,13 @@ std::string PrivatePgServer::tcp_conninfo(const std::string& dbname,
   return "host=127.0.0.1 port=" + std::to_string(port_) + " dbname=" + dbname + " user=" + user;
 }
 
+std::string PrivatePgServer::add_login(const std::string& user, const std::string& password,
+                                       const std::string& dbname) {
+  pg_admin(conninfo(), "CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+  pg_admin(conninfo(), "CREATE DATABASE " + dbname + " OWNER " + user);
+  return tcp_conninfo(dbname, user);
+}
+
 void PrivatePgServer::pause() {
   REQUIRE(run_helper("pause", state_) == 0);
 }

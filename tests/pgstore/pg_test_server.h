@@ -28,6 +28,10 @@ class PrivatePgServer {
   std::string conninfo(const std::string& dbname = "postgres") const;
   /// Loopback TCP conninfo (needs a password).
   std::string tcp_conninfo(const std::string& dbname, const std::string& user) const;
+  /// Creates role `user`, logging in with `password`, as the owner of a new
+  /// database `dbname`; returns their tcp_conninfo (the password is not in it).
+  std::string add_login(const std::string& user, const std::string& password,
+                        const std::string& dbname);
   void pause();   ///< stops the server, keeping its data
   void resume();  ///< starts it again on the same port
 
