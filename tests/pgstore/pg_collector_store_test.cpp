@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "pgstore/pg_test_server.h"
+#include "support/rows.h"
 #include "support/temp_dir.h"
 
 using namespace teiten;
@@ -20,16 +21,9 @@ using teiten::test::TempDir;
 
 namespace {
 
+// A TCP probe of `day`, first and last seen `src` seconds after its midnight.
 tally::Row row(base::Day day, uint16_t port, uint32_t src, uint64_t accesses) {
-  tally::Row r;
-  r.day = day;
-  r.proto = packet::Proto::tcp;
-  r.kind = packet::Kind::probe;
-  r.port = port;
-  r.src = base::IpAddress::v4(src);
-  r.accesses = accesses;
-  r.first_seen = r.last_seen = int64_t{day} * 86400 + src;
-  return r;
+  return test::tcp_probe_row(day, port, src, accesses, int64_t{day} * 86400 + src);
 }
 
 std::vector<tally::Row> batch_rows(base::Day day, size_t n) {

@@ -26,11 +26,11 @@ inline tally::Row make_row(base::Day day, packet::Proto proto, uint16_t port, pa
   return r;
 }
 
-/// A TCP probe on 2010-07-09 (day 14799) from the IPv4 address src, first
-/// and last seen at t.
-inline tally::Row tcp_probe_row(uint16_t port, uint32_t src, uint64_t accesses, int64_t t) {
+/// A TCP probe of `day` from the IPv4 address src, first and last seen at t.
+inline tally::Row tcp_probe_row(base::Day day, uint16_t port, uint32_t src, uint64_t accesses,
+                                int64_t t) {
   tally::Row r;
-  r.day = 14799;
+  r.day = day;
   r.proto = packet::Proto::tcp;
   r.kind = packet::Kind::probe;
   r.port = port;
@@ -38,6 +38,11 @@ inline tally::Row tcp_probe_row(uint16_t port, uint32_t src, uint64_t accesses, 
   r.accesses = accesses;
   r.first_seen = r.last_seen = t;
   return r;
+}
+
+/// The same on 2010-07-09 (day 14799).
+inline tally::Row tcp_probe_row(uint16_t port, uint32_t src, uint64_t accesses, int64_t t) {
+  return tcp_probe_row(14799, port, src, accesses, t);
 }
 
 /// A row of `day`, first and last seen ten seconds after its UTC midnight.
