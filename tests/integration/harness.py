@@ -92,6 +92,20 @@ class TempDir:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+class SensorCase(unittest.TestCase):
+    """A TestCase whose every case has a temporary directory of its own
+    (self.tmp, removed after the case) and the built teiten-sensor (self.sensor)."""
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = TempDir()
+        self.sensor = binary("teiten-sensor")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+        super().tearDown()
+
+
 def write_sensor_config(path, sensor_id="s01", timezone="UTC", db="sensor.db", flush="1s",
                         observed=None, ignore=None, interface=None, capture_extra="",
                         storage_extra="", extra=""):
