@@ -5,8 +5,8 @@
 #include "support/addresses.h"
 
 using namespace teiten;
-using teiten::test::prefix;
 using config::SensorMode;
+using teiten::test::prefix;
 
 namespace {
 

@@ -5,9 +5,9 @@
 #include "support/addresses.h"
 
 using namespace teiten;
+using config::SensorMode;
 using teiten::test::ip;
 using teiten::test::prefix;
-using config::SensorMode;
 
 TEST_CASE("configured observed prefixes win over the interface's addresses", "[sensor]") {
   config::SensorConfig c;
