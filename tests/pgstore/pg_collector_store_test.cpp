@@ -4,8 +4,6 @@
 // tests/store/collector_storage_contract_test.cpp.
 #include "common/pgstore/pg_collector_store.h"
 
-#include <sys/stat.h>
-
 #include <catch2/catch.hpp>
 #include <random>
 #include <thread>
@@ -271,8 +269,7 @@ TEST_CASE("a refused login is retried: a password file fixed later is read at th
   test::PrivatePgServer server;
   auto tcp = server.add_login("collector", "Right-Pass-1", "fleet");
   TempDir dir;
-  auto file = dir.write("pw", "Wrong-Pass-2\n");
-  ::chmod(file.c_str(), 0600);
+  auto file = test::write_password_file(dir, "pw", "Wrong-Pass-2\n");
   PgCollectorStore s({tcp, file}, "UTC");
   auto a = s.reconnect();
   CHECK_FALSE(a.available);

@@ -11,6 +11,8 @@
 
 #include <string>
 
+#include "support/temp_dir.h"
+
 namespace teiten::test {
 
 /// conninfo of a new, empty database on the shared server.
@@ -43,5 +45,10 @@ class PrivatePgServer {
 
 /// Runs SQL as the superuser on a conninfo (administration in tests).
 void pg_admin(const std::string& conninfo, const std::string& sql);
+
+/// Writes `text` to NAME in `dir` readable by its owner only (0600), as
+/// storage.password_file must be; returns its path.
+std::string write_password_file(const TempDir& dir, const std::string& name,
+                                const std::string& text);
 
 }  // namespace teiten::test
