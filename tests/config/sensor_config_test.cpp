@@ -6,18 +6,16 @@
 
 #include "common/base/prefix.h"
 #include "config_test_support.h"
+#include "support/addresses.h"
 
 using namespace teiten;
+using teiten::test::prefix;
 using namespace teiten::config;
 using namespace teiten::config::test;
 using namespace std::chrono_literals;
 using Errors = std::vector<std::string>;
 
 namespace {
-
-base::Prefix prefix(const char* text) {
-  return *base::Prefix::parse(text);
-}
 
 // Errors for "  KEY: VALUE" written on line 5 of a sensor file, inside
 // SECTION, so the value starts at column KEY.size() + 5. The lines around it

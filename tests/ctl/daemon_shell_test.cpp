@@ -79,14 +79,20 @@ void write(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
+// A TestDaemon started on base_config, written to `path` in a directory of
+// its own (a case rewrites it to reload).
+struct StartedDaemon {
+  teiten::test::TempDir dir;
+  std::string path = dir.write("collector.yaml", base_config);
+  TestDaemon daemon{path};
+  StartedDaemon() { daemon.start(); }
+};
+
 }  // namespace
 
-TEST_CASE("every daemon gets version, stats, config-test and config-reload from the shell",
-          "[ctl]") {
-  teiten::test::TempDir dir;
-  auto path = dir.write("collector.yaml", base_config);
-  TestDaemon daemon(path);
-  daemon.start();
+TEST_CASE_METHOD(StartedDaemon,
+                 "every daemon gets version, stats, config-test and config-reload from the shell",
+                 "[ctl]") {
   auto list = daemon.command("list-commands");
   REQUIRE(list.size() == 1);
   CHECK(list[0].text ==
@@ -133,11 +139,9 @@ TEST_CASE("the metrics textfile holds what `metrics` shows and follows a reload"
   CHECK(read(dir / "sub/b.prom") == daemon.command("metrics")[0].text);
 }
 
-TEST_CASE("the status header names the version, pid, uptime and running configuration", "[ctl]") {
-  teiten::test::TempDir dir;
-  auto path = dir.write("collector.yaml", base_config);
-  TestDaemon daemon(path);
-  daemon.start();
+TEST_CASE_METHOD(StartedDaemon,
+                 "the status header names the version, pid, uptime and running configuration",
+                 "[ctl]") {
   auto h = daemon.header();
   CHECK(h["version"] == "9.9.9");
   CHECK(h["pid"] == ::getpid());
@@ -147,12 +151,9 @@ TEST_CASE("the status header names the version, pid, uptime and running configur
   CHECK(h["config"]["seconds_since_reload"].get<int64_t>() >= 0);
 }
 
-TEST_CASE("a reload reports each changed key as applied or needing a restart, from the tables",
-          "[ctl]") {
-  teiten::test::TempDir dir;
-  auto path = dir.write("collector.yaml", base_config);
-  TestDaemon daemon(path);
-  daemon.start();
+TEST_CASE_METHOD(
+    StartedDaemon,
+    "a reload reports each changed key as applied or needing a restart, from the tables", "[ctl]") {
   auto hash = daemon.header()["config"]["sha256"];
   write(path,
         "listen: {address: 127.0.0.1:7451, ca: ca.pem, cert: c.pem, key: c.key,"
@@ -172,12 +173,9 @@ TEST_CASE("a reload reports each changed key as applied or needing a restart, fr
   CHECK(daemon.header()["config"]["sha256"] != hash);
 }
 
-TEST_CASE("a reload of a bad file, or one whose files fail the check, keeps the running one",
-          "[ctl]") {
-  teiten::test::TempDir dir;
-  auto path = dir.write("collector.yaml", base_config);
-  TestDaemon daemon(path);
-  daemon.start();
+TEST_CASE_METHOD(StartedDaemon,
+                 "a reload of a bad file, or one whose files fail the check, keeps the running one",
+                 "[ctl]") {
   write(path, "listen: {address: nowhere}\nsensors: [s01, s02]\n");
   auto bad = daemon.command("config-reload")[0];
   CHECK(bad.result == Result::error);

@@ -7,15 +7,13 @@
 #include "common/geo/libloc_database.h"
 #include "common/geo/network_ranges.h"
 #include "common/geo/special_purpose.h"
+#include "support/addresses.h"
 #include "support/temp_dir.h"
 
 using namespace teiten;
+using teiten::test::ip;
 
 namespace {
-
-base::IpAddress ip(const char* text) {
-  return *base::IpAddress::parse(text);
-}
 
 std::vector<base::IpAddress> random_v4(size_t n, uint32_t seed) {
   std::vector<base::IpAddress> out;

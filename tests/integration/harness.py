@@ -92,6 +92,20 @@ class TempDir:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+class SensorCase(unittest.TestCase):
+    """A TestCase whose every case has a temporary directory of its own
+    (self.tmp, removed after the case) and the built teiten-sensor (self.sensor)."""
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = TempDir()
+        self.sensor = binary("teiten-sensor")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+        super().tearDown()
+
+
 def write_sensor_config(path, sensor_id="s01", timezone="UTC", db="sensor.db", flush="1s",
                         observed=None, ignore=None, interface=None, capture_extra="",
                         storage_extra="", extra=""):
@@ -253,7 +267,12 @@ def write_collector_config(path, port, pki, sensors, db="collector.db", timezone
 
 
 def collector_section(port, pki, sensor_id, host="localhost", extra=""):
-    return (f"collector:\n  address: \"{host}:{port}\"\n  ca: {pki}/ca.pem\n"
+    """A sensor's collector: section; `port` may be a list, the addresses tried in its order."""
+    if isinstance(port, (list, tuple)):
+        address = "[" + ", ".join(f'"{host}:{p}"' for p in port) + "]"
+    else:
+        address = f'"{host}:{port}"'
+    return (f"collector:\n  address: {address}\n  ca: {pki}/ca.pem\n"
             f"  cert: {pki}/{sensor_id}.pem\n  key: {pki}/{sensor_id}.key\n"
             f"  backoff_initial: 100ms\n  backoff_max: 1s\n" + (("  " + extra + "\n") if extra else ""))
 
@@ -299,3 +318,65 @@ def fleet_truth(traffic, sensors):
 
 
 ROLLUP_ALL = "day, sensor, proto, port, src, kind, accesses, first_seen, last_seen"
+
+
+TALOT2_SENSORS = [f"s{i:02d}" for i in range(1, 11)]
+
+
+class Talot2Fleet:
+    """The fleet tests' set-up, mixed in before unittest.TestCase: one
+    directory per class with certificates for the ten talot2 sensors and
+    their July 2010 traffic, generated once, with helpers to replay a
+    sensor's month and check what arrived. A case's own files go in
+    self.tmp, which the test's setUp makes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shared = TempDir("teiten-fleet-")
+        cls.pki = make_certs(cls.shared.file("pki"), *TALOT2_SENSORS)
+        cls.traffic, cls.fleet = talot2_july(cls.shared.file("traffic"), TALOT2_SENSORS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shared.cleanup()
+        super().tearDownClass()
+
+    def pcap(self, sid):
+        return os.path.join(self.traffic, f"{sid}.pcap")
+
+    def expected(self, sids):
+        return fleet_truth(self.traffic, sids)
+
+    def start_sensor(self, sid, files, collector, ship_timeout, flush="1s"):
+        """teiten-sensor --read FILES as sensor `sid` (its view of the
+        network, Tokyo time, its database sid.db in self.tmp), shipping as
+        the `collector` section says; its output is in stdout."""
+        info = self.fleet[sid]
+        config = write_sensor_config(self.tmp.file(f"{sid}.yaml"), sensor_id=sid,
+                                     timezone="Asia/Tokyo", db=f"{sid}.db", flush=flush,
+                                     observed=info["observed"], ignore=info["ignore_sources"],
+                                     extra=collector)
+        return subprocess.Popen([binary("teiten-sensor"), "-c", config, "--ship-timeout",
+                                 str(ship_timeout), "--read", *files],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def finish(self, procs, timeout=900):
+        """Waits for the sensors {sid: Popen}; each must exit 0. Their output by sid."""
+        outputs = {}
+        for sid, p in procs.items():
+            out, _ = p.communicate(timeout=timeout)
+            self.assertEqual(p.returncode, 0, f"{sid}:\n{out}")
+            outputs[sid] = out
+        return outputs
+
+    def assert_arrived_once(self, got, sids):
+        """The collector's rollup rows `got` are the generator's truth for
+        `sids` and the union of those sensors' own databases: nothing lost,
+        nothing applied twice."""
+        self.assertEqual(len(got), len(self.expected(sids)))
+        self.assertEqual(got, self.expected(sids))
+        union = []
+        for sid in sids:
+            union += rollup(self.tmp.file(f"{sid}.db"), ROLLUP_ALL)
+        self.assertEqual(got, sorted(union))

@@ -13,30 +13,19 @@ import time
 import unittest
 
 import harness
-from harness import (ROLLUP_ALL, Daemon, TempDir, binary, collector_section, free_port,
-                     make_certs, query, rollup, start_collector, write_collector_config,
-                     write_sensor_config)
+from harness import (ROLLUP_ALL, TALOT2_SENSORS as SENSORS, Daemon, TempDir, binary,
+                     collector_section, free_port, query, rollup, start_collector,
+                     write_collector_config)
 from storage import PgStorage, SqliteStorage
 
-SENSORS = [f"s{i:02d}" for i in range(1, 11)]
 EMPTY = os.path.join(harness.DATA, "zeek-empty-0pkts.pcap")
 
 
-class FleetCases:
+class FleetCases(harness.Talot2Fleet):
     """The cases; a backend class below makes them a TestCase with its storage."""
 
     def make_storage(self):
         raise NotImplementedError
-
-    @classmethod
-    def setUpClass(cls):
-        cls.shared = TempDir("teiten-fleet-")
-        cls.pki = make_certs(cls.shared.file("pki"), *SENSORS, "stranger")
-        cls.traffic, cls.fleet = harness.talot2_july(cls.shared.file("traffic"), SENSORS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.cleanup()
 
     def setUp(self):
         self.tmp = TempDir()
@@ -56,25 +45,9 @@ class FleetCases:
         self.collector = start_collector(self.collector_config, self.tmp.file(f"{name}.log"))
         return self.collector
 
-    def sensor_config(self, sid, batch_rows=500, ship=True, flush="1s"):
-        info = self.fleet[sid]
-        extra = collector_section(self.port, self.pki, sid, extra=f"batch_rows: {batch_rows}") if ship else ""
-        return write_sensor_config(self.tmp.file(f"{sid}.yaml"), sensor_id=sid,
-                                   timezone="Asia/Tokyo", db=f"{sid}.db", flush=flush,
-                                   observed=info["observed"], ignore=info["ignore_sources"],
-                                   extra=extra)
-
-    def replay(self, sid, *files, ship_timeout=120, **kw):
-        config = self.sensor_config(sid, **kw)
-        return subprocess.Popen([binary("teiten-sensor"), "-c", config, "--ship-timeout",
-                                 str(ship_timeout), "--read", *files],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def pcap(self, sid):
-        return os.path.join(self.traffic, f"{sid}.pcap")
-
-    def expected(self, sids):
-        return harness.fleet_truth(self.traffic, sids)
+    def replay(self, sid, *files, ship_timeout=120, batch_rows=500, flush="1s"):
+        collector = collector_section(self.port, self.pki, sid, extra=f"batch_rows: {batch_rows}")
+        return self.start_sensor(sid, files, collector, ship_timeout, flush)
 
     def test_ten_sensors_with_collector_restarts_arrive_exactly_once(self):
         self.start_collector("collector-1")
@@ -88,20 +61,11 @@ class FleetCases:
                 self.assertEqual(self.collector.stop(sig), 0)
             time.sleep(0.5)
             self.start_collector(f"collector-{n + 2}")
-        interrupted = 0
-        for sid, p in procs.items():
-            out, _ = p.communicate(timeout=300)
-            self.assertEqual(p.returncode, 0, f"{sid}:\n{out}")
-            interrupted += "shipping_failed" in out
+        outputs = self.finish(procs, timeout=300)
+        interrupted = sum("shipping_failed" in out for out in outputs.values())
         # The restarts must have hit sensors mid-shipping, or this proves nothing.
         self.assertGreater(interrupted, 0)
-        got = self.storage.rollup(ROLLUP_ALL)
-        self.assertEqual(len(got), len(self.expected(SENSORS)))
-        self.assertEqual(got, self.expected(SENSORS))
-        union = []
-        for sid in SENSORS:
-            union += rollup(self.tmp.file(f"{sid}.db"), ROLLUP_ALL)
-        self.assertEqual(got, sorted(union))
+        self.assert_arrived_once(self.storage.rollup(ROLLUP_ALL), SENSORS)
         # Coverage and counters travel too.
         for sid in SENSORS:
             self.assertEqual(

@@ -8,7 +8,6 @@ PostgreSQL too slow for the sensors' ACK timeout; the collector's -t and
 status on PostgreSQL. The cases every backend shares
 are test_fleet.py's (FleetOnPostgres)."""
 import json
-import os
 import subprocess
 import threading
 import time
@@ -16,32 +15,12 @@ import unittest
 
 import harness
 import wire_client as wc
-from harness import (ROLLUP_ALL, Daemon, TempDir, binary, free_port, make_certs, rollup, run,
-                     write_collector_config, write_sensor_config)
+from harness import (ROLLUP_ALL, TALOT2_SENSORS as SENSORS, Daemon, TempDir, binary,
+                     collector_section, free_port, run, write_collector_config)
 from storage import PgStorage, pg_server
 
-SENSORS = [f"s{i:02d}" for i in range(1, 11)]
 
-
-def collector_list_section(ports, pki, sensor_id, extra=""):
-    """collector: with several addresses, tried in this order."""
-    addresses = ", ".join(f'"localhost:{p}"' for p in ports)
-    return (f"collector:\n  address: [{addresses}]\n  ca: {pki}/ca.pem\n"
-            f"  cert: {pki}/{sensor_id}.pem\n  key: {pki}/{sensor_id}.key\n"
-            f"  backoff_initial: 100ms\n  backoff_max: 1s\n" + (f"  {extra}\n" if extra else ""))
-
-
-class PostgresFleet(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.shared = TempDir("teiten-pgfleet-")
-        cls.pki = make_certs(cls.shared.file("pki"), *SENSORS)
-        cls.traffic, cls.fleet = harness.talot2_july(cls.shared.file("traffic"), SENSORS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.cleanup()
-
+class PostgresFleet(harness.Talot2Fleet, unittest.TestCase):
     def setUp(self):
         self.tmp = TempDir()
         self.daemons = []
@@ -70,29 +49,12 @@ class PostgresFleet(unittest.TestCase):
         return daemon, sock
 
     def replay(self, sid, ports, batch_rows=200, ship_timeout=600, extra=""):
-        info = self.fleet[sid]
-        config = write_sensor_config(
-            self.tmp.file(f"{sid}.yaml"), sensor_id=sid, timezone="Asia/Tokyo", db=f"{sid}.db",
-            flush="1s", observed=info["observed"], ignore=info["ignore_sources"],
-            extra=collector_list_section(ports, self.pki, sid,
-                                         f"batch_rows: {batch_rows}" + (f"\n  {extra}" if extra
-                                                                        else "")))
-        p = subprocess.Popen([binary("teiten-sensor"), "-c", config, "--ship-timeout",
-                              str(ship_timeout), "--read", os.path.join(self.traffic, f"{sid}.pcap")],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        """Sensor `sid` replays its month to the collectors on `ports`, in that order."""
+        collector = collector_section(ports, self.pki, sid, extra=f"batch_rows: {batch_rows}" +
+                                      (f"\n  {extra}" if extra else ""))
+        p = self.start_sensor(sid, [self.pcap(sid)], collector, ship_timeout)
         self.sensors.append(p)
         return p
-
-    def expected(self, sids):
-        return harness.fleet_truth(self.traffic, sids)
-
-    def finish(self, procs, timeout=900):
-        outputs = {}
-        for sid, p in procs.items():
-            out, _ = p.communicate(timeout=timeout)
-            self.assertEqual(p.returncode, 0, f"{sid}:\n{out}")
-            outputs[sid] = out
-        return outputs
 
     def status(self, sock):
         r = run([binary("teitenctl"), "-s", sock, "--json", "status"], timeout=30)
@@ -113,13 +75,7 @@ class PostgresFleet(unittest.TestCase):
                          what="collector A applying batches")
         a.kill9()
         outputs = self.finish(procs)
-        got = storage.rollup(ROLLUP_ALL)
-        self.assertEqual(len(got), len(self.expected(SENSORS)))
-        self.assertEqual(got, self.expected(SENSORS))
-        union = []
-        for sid in SENSORS:
-            union += rollup(self.tmp.file(f"{sid}.db"), ROLLUP_ALL)
-        self.assertEqual(got, sorted(union))
+        self.assert_arrived_once(storage.rollup(ROLLUP_ALL), SENSORS)
         # The kill hit sensors of collector A mid-shipping, and they moved to B.
         moved = [sid for i, sid in enumerate(SENSORS) if i % 2 == 0
                  and "shipping_failed" in outputs[sid] and f"localhost:{pb}" in outputs[sid]]

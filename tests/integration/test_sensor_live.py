@@ -6,24 +6,16 @@ measured as zero rather than unknown."""
 import os
 import signal
 import time
-import unittest
 
 import harness
-from harness import Daemon, Netns, TempDir, binary, query, rollup, write_sensor_config
+from harness import Daemon, Netns, query, rollup, write_sensor_config
 
 SCAN = os.path.join(harness.DATA, "ndpi-nmap-syn-scan-1000ports.pcap")
 SCAN_TARGET = "64.13.134.52"
 MIX = os.path.join(harness.DATA, "generated", "filtering.pcap")
 
 
-class SensorLiveTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = TempDir()
-        self.sensor = binary("teiten-sensor")
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
+class SensorLiveTest(harness.SensorCase):
     def read_reference(self, capture, observed, name="ref"):
         """The same capture through --read: the oracle tests check that path against tshark."""
         config = write_sensor_config(self.tmp.file(f"{name}.yaml"), db=f"{name}.db",

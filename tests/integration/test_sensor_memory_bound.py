@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import threading
-import unittest
 
 import harness
 from harness import TempDir, binary, query, rollup, run, write_sensor_config
@@ -29,7 +28,7 @@ def metric(path, name):
     raise AssertionError(f"{name} not in {path}")
 
 
-class MemoryBoundTest(unittest.TestCase):
+class MemoryBoundTest(harness.SensorCase):
     @classmethod
     def setUpClass(cls):
         cls.data = TempDir("teiten-bound-data-")
@@ -45,13 +44,6 @@ class MemoryBoundTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.data.cleanup()
-
-    def setUp(self):
-        self.tmp = TempDir()
-        self.sensor = binary("teiten-sensor")
-
-    def tearDown(self):
-        self.tmp.cleanup()
 
     def test_rows_held_never_exceed_the_setting_and_counts_stay_exact(self):
         prom = self.tmp.file("sensor.prom")

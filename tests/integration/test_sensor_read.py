@@ -7,10 +7,9 @@ import random
 import signal
 import subprocess
 import time
-import unittest
 
 import harness
-from harness import TempDir, binary, query, rollup, run, write_sensor_config
+from harness import binary, query, rollup, run, write_sensor_config
 
 SCAN = os.path.join(harness.DATA, "ndpi-nmap-syn-scan-1000ports.pcap")
 DAYS = os.path.join(harness.DATA, "generated", "day-boundary-jst.pcap")
@@ -25,14 +24,7 @@ def counters(db):
     return query(db, "SELECT day, name, value FROM counters ORDER BY day, name")
 
 
-class SensorReadTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = TempDir()
-        self.sensor = binary("teiten-sensor")
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
+class SensorReadTest(harness.SensorCase):
     def config(self, name="sensor.yaml", **kw):
         return write_sensor_config(self.tmp.file(name), timezone="Asia/Tokyo", **kw)
 

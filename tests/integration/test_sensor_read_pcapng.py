@@ -8,10 +8,9 @@ import os
 import struct
 import subprocess
 import threading
-import unittest
 
 import harness
-from harness import TempDir, binary, query, rollup, run, write_sensor_config
+from harness import query, rollup, run, write_sensor_config
 
 MERGED = os.path.join(harness.DATA, "mergecap-six-link-types.pcapng")
 MERGED_PACKETS = 130
@@ -56,14 +55,7 @@ def packet_blocks_before(data, cut):
     return n
 
 
-class SensorReadPcapngTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = TempDir()
-        self.sensor = binary("teiten-sensor")
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
+class SensorReadPcapngTest(harness.SensorCase):
     def config(self, db):
         return write_sensor_config(self.tmp.file(db + ".yaml"), timezone="Asia/Tokyo", db=db)
 

@@ -63,15 +63,11 @@ def write_pcap(path, packets):
             f.write(struct.pack("<IIII", seconds, 0, len(frame), len(frame)) + frame)
 
 
-class SensorDatabaseTest(unittest.TestCase):
+class SensorDatabaseTest(harness.SensorCase):
     def setUp(self):
-        self.tmp = TempDir()
-        self.sensor = binary("teiten-sensor")
+        super().setUp()
         self.config = write_sensor_config(self.tmp.file("sensor.yaml"), db="sensor.db")
         self.db = self.tmp.file("sensor.db")
-
-    def tearDown(self):
-        self.tmp.cleanup()
 
     def replay(self, config=None, capture=SCAN):
         return run([self.sensor, "-c", config or self.config, "--read", capture])
@@ -188,14 +184,7 @@ class CaptureTimeTest(unittest.TestCase):
                          [(min(times), max(times))])
 
 
-class ConfigFileTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = TempDir()
-        self.sensor = binary("teiten-sensor")
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
+class ConfigFileTest(harness.SensorCase):
     def check(self, config, timeout=30):
         return run([self.sensor, "-c", config, "-t", "--read", SCAN], timeout=timeout)
 

@@ -4,13 +4,12 @@
 // tests/store/collector_storage_contract_test.cpp.
 #include "common/pgstore/pg_collector_store.h"
 
-#include <sys/stat.h>
-
 #include <catch2/catch.hpp>
 #include <random>
 #include <thread>
 
 #include "pgstore/pg_test_server.h"
+#include "support/rows.h"
 #include "support/temp_dir.h"
 
 using namespace teiten;
@@ -20,16 +19,9 @@ using teiten::test::TempDir;
 
 namespace {
 
+// A TCP probe of `day`, first and last seen `src` seconds after its midnight.
 tally::Row row(base::Day day, uint16_t port, uint32_t src, uint64_t accesses) {
-  tally::Row r;
-  r.day = day;
-  r.proto = packet::Proto::tcp;
-  r.kind = packet::Kind::probe;
-  r.port = port;
-  r.src = base::IpAddress::v4(src);
-  r.accesses = accesses;
-  r.first_seen = r.last_seen = int64_t{day} * 86400 + src;
-  return r;
+  return test::tcp_probe_row(day, port, src, accesses, int64_t{day} * 86400 + src);
 }
 
 std::vector<tally::Row> batch_rows(base::Day day, size_t n) {
@@ -275,12 +267,10 @@ TEST_CASE("a server down at start: the store waits, says why, creates the schema
 TEST_CASE("a refused login is retried: a password file fixed later is read at the next connect",
           "[pgstore]") {
   test::PrivatePgServer server;
-  test::pg_admin(server.conninfo(), "CREATE ROLE collector LOGIN PASSWORD 'Right-Pass-1'");
-  test::pg_admin(server.conninfo(), "CREATE DATABASE fleet OWNER collector");
+  auto tcp = server.add_login("collector", "Right-Pass-1", "fleet");
   TempDir dir;
-  auto file = dir.write("pw", "Wrong-Pass-2\n");
-  ::chmod(file.c_str(), 0600);
-  PgCollectorStore s({server.tcp_conninfo("fleet", "collector"), file}, "UTC");
+  auto file = test::write_password_file(dir, "pw", "Wrong-Pass-2\n");
+  PgCollectorStore s({tcp, file}, "UTC");
   auto a = s.reconnect();
   CHECK_FALSE(a.available);
   CHECK_THAT(a.error,

@@ -4,7 +4,7 @@
 
 #include "common/pgstore/pg_connection.h"
 #include "pgstore/pg_test_server.h"
-#include "wire/wire_test_support.h"
+#include "support/rows.h"
 
 using namespace teiten;
 

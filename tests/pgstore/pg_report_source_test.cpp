@@ -7,6 +7,7 @@
 
 #include "common/pgstore/pg_collector_store.h"
 #include "pgstore/pg_test_server.h"
+#include "support/rows.h"
 
 using namespace teiten;
 
@@ -46,13 +47,7 @@ TEST_CASE("the report role of docs/postgresql.md reads everything and can change
                  "teiten_report");
   {
     pgstore::PgCollectorStore s({as("teiten_collector")}, "UTC");
-    tally::Row r;
-    r.day = 14791;
-    r.proto = packet::Proto::tcp;
-    r.kind = packet::Kind::probe;
-    r.port = 445;
-    r.src = base::IpAddress::v4(0x0A000001);
-    r.accesses = 2;
+    auto r = test::tcp_probe_row(14791, 445, 0x0A000001, 2, 0);
     s.apply("s01", std::string(32, 'a'), 1, {r}, {}, 1);
     r.day = 14791 + 40;  // a partition created after the grants
     s.apply("s01", std::string(32, 'a'), 2, {r}, {}, 2);

@@ -62,22 +62,17 @@ TEST_CASE("the password file: first line, owner and group only", "[pgstore]") {
                                                             !Catch::Contains("s3cret"));
   CHECK_THROWS_WITH(pgstore::read_password({"", dir.file("missing")}),
                     Catch::Contains("cannot read storage.password_file"));
-  auto empty = dir.write("empty", "\n");
-  ::chmod(empty.c_str(), 0600);
+  auto empty = test::write_password_file(dir, "empty", "\n");
   CHECK_THROWS_WITH(pgstore::read_password({"", empty}), Catch::Contains("is empty"));
 }
 
 TEST_CASE("a password file logs in over TCP; a wrong password fails without being shown",
           "[pgstore]") {
   test::PrivatePgServer server;
-  test::pg_admin(server.conninfo(), "CREATE ROLE collector LOGIN PASSWORD 'Right-Pass-1'");
-  test::pg_admin(server.conninfo(), "CREATE DATABASE fleet OWNER collector");
+  auto tcp = server.add_login("collector", "Right-Pass-1", "fleet");
   TempDir dir;
-  auto right = dir.write("right", "Right-Pass-1\n");
-  auto wrong = dir.write("wrong", "Wrong-Pass-2\n");
-  ::chmod(right.c_str(), 0600);
-  ::chmod(wrong.c_str(), 0600);
-  auto tcp = server.tcp_conninfo("fleet", "collector");
+  auto right = test::write_password_file(dir, "right", "Right-Pass-1\n");
+  auto wrong = test::write_password_file(dir, "wrong", "Wrong-Pass-2\n");
   pgstore::PgConnection ok({tcp, right});
   CHECK(ok.query("SELECT current_user").text(0, 0) == "collector");
   CHECK_THROWS_WITH(

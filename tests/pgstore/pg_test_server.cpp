@@ -1,5 +1,6 @@
 #include "pgstore/pg_test_server.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -87,6 +88,20 @@ std::string PrivatePgServer::conninfo(const std::string& dbname) const {
 std::string PrivatePgServer::tcp_conninfo(const std::string& dbname,
                                           const std::string& user) const {
   return "host=127.0.0.1 port=" + std::to_string(port_) + " dbname=" + dbname + " user=" + user;
+}
+
+std::string write_password_file(const TempDir& dir, const std::string& name,
+                                const std::string& text) {
+  auto path = dir.write(name, text);
+  REQUIRE(::chmod(path.c_str(), 0600) == 0);
+  return path;
+}
+
+std::string PrivatePgServer::add_login(const std::string& user, const std::string& password,
+                                       const std::string& dbname) {
+  pg_admin(conninfo(), "CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+  pg_admin(conninfo(), "CREATE DATABASE " + dbname + " OWNER " + user);
+  return tcp_conninfo(dbname, user);
 }
 
 void PrivatePgServer::pause() {

@@ -11,6 +11,8 @@
 
 #include <string>
 
+#include "support/temp_dir.h"
+
 namespace teiten::test {
 
 /// conninfo of a new, empty database on the shared server.
@@ -28,6 +30,10 @@ class PrivatePgServer {
   std::string conninfo(const std::string& dbname = "postgres") const;
   /// Loopback TCP conninfo (needs a password).
   std::string tcp_conninfo(const std::string& dbname, const std::string& user) const;
+  /// Creates role `user`, logging in with `password`, as the owner of a new
+  /// database `dbname`; returns their tcp_conninfo (the password is not in it).
+  std::string add_login(const std::string& user, const std::string& password,
+                        const std::string& dbname);
   void pause();   ///< stops the server, keeping its data
   void resume();  ///< starts it again on the same port
 
@@ -39,5 +45,10 @@ class PrivatePgServer {
 
 /// Runs SQL as the superuser on a conninfo (administration in tests).
 void pg_admin(const std::string& conninfo, const std::string& sql);
+
+/// Writes `text` to NAME in `dir` readable by its owner only (0600), as
+/// storage.password_file must be; returns its path.
+std::string write_password_file(const TempDir& dir, const std::string& name,
+                                const std::string& text);
 
 }  // namespace teiten::test

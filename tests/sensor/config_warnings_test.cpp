@@ -2,16 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/addresses.h"
+
 using namespace teiten;
 using config::SensorMode;
+using teiten::test::prefix;
 
 namespace {
-
-base::Prefix prefix(const char* text) {
-  auto p = base::Prefix::parse(text);
-  REQUIRE(p);
-  return *p;
-}
 
 config::SensorConfig live_config(std::vector<base::Prefix> observed) {
   config::SensorConfig c;

@@ -2,24 +2,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/addresses.h"
+
 using namespace teiten;
 using config::SensorMode;
-
-namespace {
-
-base::Prefix prefix(const char* text) {
-  auto p = base::Prefix::parse(text);
-  REQUIRE(p);
-  return *p;
-}
-
-base::IpAddress ip(const char* text) {
-  auto a = base::IpAddress::parse(text);
-  REQUIRE(a);
-  return *a;
-}
-
-}  // namespace
+using teiten::test::ip;
+using teiten::test::prefix;
 
 TEST_CASE("configured observed prefixes win over the interface's addresses", "[sensor]") {
   config::SensorConfig c;

@@ -6,25 +6,14 @@
 #include <regex>
 
 #include "store/storage_backend.h"
-#include "wire/wire_test_support.h"
+#include "support/rows.h"
 
 using namespace teiten;
 using teiten::test::fresh_backend;
 using teiten::test::Rows;
+using teiten::test::tcp_probe_row;
 
 namespace {
-
-tally::Row row(uint16_t port, uint32_t src, uint64_t accesses, int64_t t) {
-  tally::Row r;
-  r.day = 14799;
-  r.proto = packet::Proto::tcp;
-  r.kind = packet::Kind::probe;
-  r.port = port;
-  r.src = base::IpAddress::v4(src);
-  r.accesses = accesses;
-  r.first_seen = r.last_seen = t;
-  return r;
-}
 
 Rows sorted(Rows rows) {
   std::sort(rows.begin(), rows.end());
@@ -45,17 +34,19 @@ TEST_CASE("a batch applies once; its resend is recognised and changes nothing", 
   const std::string db1(32, 'a');
   std::map<base::Day, tally::DayStats> days;
   days[14799].packets = 3;
-  auto r1 = s->apply("s01", db1, 1, {row(445, 7, 2, 100), row(22, 7, 1, 101)}, days, 1000);
+  auto r1 = s->apply("s01", db1, 1, {tcp_probe_row(445, 7, 2, 100), tcp_probe_row(22, 7, 1, 101)},
+                     days, 1000);
   CHECK(r1.applied);
   CHECK_FALSE(r1.gap);
   CHECK(r1.last_seq == 1);
-  auto again = s->apply("s01", db1, 1, {row(445, 7, 2, 100), row(22, 7, 1, 101)}, days, 1001);
+  auto again = s->apply("s01", db1, 1,
+                        {tcp_probe_row(445, 7, 2, 100), tcp_probe_row(22, 7, 1, 101)}, days, 1001);
   CHECK_FALSE(again.applied);
   CHECK(again.last_seq == 1);
   CHECK(one(*b, "SELECT sum(accesses) FROM rollup") == "3");
   CHECK(one(*b, "SELECT sum(packets) FROM coverage") == "3");
 
-  s->apply("s01", db1, 2, {row(445, 7, 5, 90)}, {}, 1002);
+  s->apply("s01", db1, 2, {tcp_probe_row(445, 7, 5, 90)}, {}, 1002);
   CHECK(one(*b,
             "SELECT accesses FROM rollup WHERE sensor = 's01' AND port = 445"
             " AND src = '0.0.0.7'") == "7");
@@ -67,10 +58,10 @@ TEST_CASE("sensors and their databases are kept apart", "[storage]") {
   auto b = fresh_backend();
   auto s = b->open("UTC");
   const std::string a(32, 'a'), c(32, 'b');
-  s->apply("s01", a, 1, {row(445, 7, 1, 100)}, {}, 10);
-  s->apply("s02", a, 1, {row(445, 7, 1, 100)}, {}, 10);
+  s->apply("s01", a, 1, {tcp_probe_row(445, 7, 1, 100)}, {}, 10);
+  s->apply("s02", a, 1, {tcp_probe_row(445, 7, 1, 100)}, {}, 10);
   // A recreated sensor database starts at seq 1 again and is not a resend.
-  auto fresh = s->apply("s01", c, 1, {row(445, 7, 1, 200)}, {}, 20);
+  auto fresh = s->apply("s01", c, 1, {tcp_probe_row(445, 7, 1, 200)}, {}, 20);
   CHECK(fresh.applied);
   CHECK(one(*b, "SELECT count(*) FROM rollup") == "2");
   CHECK(one(*b, "SELECT sum(accesses) FROM rollup") == "3");
@@ -95,8 +86,8 @@ TEST_CASE("a gap in sequence numbers is applied and reported", "[storage]") {
   auto b = fresh_backend();
   auto s = b->open("UTC");
   const std::string a(32, 'a');
-  s->apply("s01", a, 1, {row(1, 1, 1, 1)}, {}, 1);
-  auto r = s->apply("s01", a, 5, {row(2, 1, 1, 1)}, {}, 2);
+  s->apply("s01", a, 1, {tcp_probe_row(1, 1, 1, 1)}, {}, 1);
+  auto r = s->apply("s01", a, 5, {tcp_probe_row(2, 1, 1, 1)}, {}, 2);
   CHECK(r.applied);
   CHECK(r.gap);
   CHECK(s->last_seq("s01", a) == 5);
@@ -210,8 +201,8 @@ TEST_CASE("deltas merge: sums, the earliest first and latest last, unknown drops
   d2[14791].packets = 7;  // no packet span, drops not measured
   d2[14791].capture_seconds = 30;
   d2[14791].if_drops = 4;
-  s->apply("s01", db, 1, {row(445, 9, 2, 250)}, d1, 1);
-  s->apply("s01", db, 2, {row(445, 9, 3, 150), row(445, 10, 1, 400)}, d2, 2);
+  s->apply("s01", db, 1, {tcp_probe_row(445, 9, 2, 250)}, d1, 1);
+  s->apply("s01", db, 2, {tcp_probe_row(445, 9, 3, 150), tcp_probe_row(445, 10, 1, 400)}, d2, 2);
   CHECK(sorted(b->query("SELECT src, accesses, first_seen, last_seen FROM rollup")) ==
         Rows{{"0.0.0.10", "1", "400", "400"}, {"0.0.0.9", "5", "150", "250"}});
   CHECK(b->query("SELECT packets, first_packet, last_packet, capture_seconds, kernel_drops,"
@@ -229,7 +220,7 @@ TEST_CASE("status reads: freshness of today, size and backend through the interf
   days[14791].capture_seconds = 3600;
   days[14791].first_packet = 1277942400;
   days[14791].last_packet = 1277942500;
-  s->apply("s01", std::string(32, 'a'), 1, {row(445, 7, 1, 100)}, days, 10);
+  s->apply("s01", std::string(32, 'a'), 1, {tcp_probe_row(445, 7, 1, 100)}, days, 10);
   s->touch_sensor("s02", 11);
   auto fresh = s->freshness(14791);
   REQUIRE(fresh.count("s01"));

@@ -7,26 +7,12 @@
 
 #include "common/store/database.h"
 #include "common/store/file_system.h"
+#include "support/rows.h"
 #include "support/temp_dir.h"
 
 using namespace teiten;
+using teiten::test::tcp_probe_row;
 using teiten::test::TempDir;
-
-namespace {
-
-tally::Row row(uint16_t port, uint32_t src, uint64_t accesses, int64_t t) {
-  tally::Row r;
-  r.day = 14799;
-  r.proto = packet::Proto::tcp;
-  r.kind = packet::Kind::probe;
-  r.port = port;
-  r.src = base::IpAddress::v4(src);
-  r.accesses = accesses;
-  r.first_seen = r.last_seen = t;
-  return r;
-}
-
-}  // namespace
 
 // The backend-neutral behaviour is in collector_storage_contract_test.cpp.
 
@@ -57,7 +43,8 @@ TEST_CASE("size, backend and free space are answered through the storage interfa
   {
     store::CollectorStore sqlite(dir.file("c.db"), "UTC");
     store::CollectorStorage& s = sqlite;
-    s.apply("s01", std::string(32, 'a'), 1, {row(445, 7, 1, 100), row(22, 8, 1, 100)}, {}, 10);
+    s.apply("s01", std::string(32, 'a'), 1,
+            {tcp_probe_row(445, 7, 1, 100), tcp_probe_row(22, 8, 1, 100)}, {}, 10);
     bytes = s.database_bytes();
     CHECK(bytes > 0);
     CHECK_THAT(s.backend_version(), Catch::Matches(R"(SQLite 3\.\d+\.\d+)"));

@@ -5,20 +5,15 @@
 #include <set>
 
 #include "store/storage_backend.h"
-#include "wire/wire_test_support.h"
+#include "support/rows.h"
 
 using namespace teiten;
+using teiten::test::day_row;
 using teiten::test::fresh_backend;
 
 namespace {
 
 constexpr base::Day kJuly9 = 14799;
-
-tally::Row row(base::Day day, packet::Proto proto, uint16_t port, packet::Kind kind,
-               const std::string& src, uint64_t accesses) {
-  int64_t t = int64_t{day} * 86400 + 10;
-  return test::make_row(day, proto, port, kind, src, accesses, t, t);
-}
 
 std::map<base::Day, tally::DayStats> covered(base::Day day, int64_t seconds) {
   std::map<base::Day, tally::DayStats> days;
@@ -40,11 +35,11 @@ TEST_CASE("a collector database is read while its daemon writes, from one snapsh
   auto c = b->open("Asia/Tokyo");
   const std::string id(32, 'a');
   c->apply("s02", id, 1,
-           {row(kJuly9, Proto::tcp, 445, Kind::probe, "198.51.100.7", 3),
-            row(kJuly9, Proto::tcp, 445, Kind::probe, "2001:db8::1", 1),
-            row(kJuly9, Proto::tcp, 80, Kind::backscatter, "192.0.2.1", 4)},
+           {day_row(kJuly9, Proto::tcp, 445, Kind::probe, "198.51.100.7", 3),
+            day_row(kJuly9, Proto::tcp, 445, Kind::probe, "2001:db8::1", 1),
+            day_row(kJuly9, Proto::tcp, 80, Kind::backscatter, "192.0.2.1", 4)},
            covered(kJuly9, 86400), 100);
-  c->apply("s01", id, 1, {row(kJuly9 + 1, Proto::udp, 5060, Kind::probe, "198.51.100.7", 2)},
+  c->apply("s01", id, 1, {day_row(kJuly9 + 1, Proto::udp, 5060, Kind::probe, "198.51.100.7", 2)},
            covered(kJuly9 + 1, 3600), 100);
 
   auto src = b->report_source();
@@ -92,7 +87,7 @@ TEST_CASE("a collector database is read while its daemon writes, from one snapsh
   CHECK(counters[0].sensor == 1);
 
   // The daemon goes on writing: the open source keeps its snapshot, a new one sees it.
-  c->apply("s01", id, 2, {row(kJuly9 + 2, Proto::tcp, 22, Kind::probe, "198.51.100.9", 1)}, {},
+  c->apply("s01", id, 2, {day_row(kJuly9 + 2, Proto::tcp, 22, Kind::probe, "198.51.100.9", 1)}, {},
            101);
   CHECK(src->days()->last == kJuly9 + 1);
   CHECK(b->report_source()->days()->last == kJuly9 + 2);

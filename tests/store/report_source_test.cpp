@@ -5,21 +5,16 @@
 #include "common/store/database.h"
 #include "common/store/sensor_store.h"
 #include "common/store/sqlite_report_source.h"
+#include "support/rows.h"
 #include "support/temp_dir.h"
-#include "wire/wire_test_support.h"
 
 using namespace teiten;
+using teiten::test::day_row;
 using teiten::test::TempDir;
 
 namespace {
 
 constexpr base::Day kJuly9 = 14799;
-
-tally::Row row(base::Day day, packet::Proto proto, uint16_t port, packet::Kind kind,
-               const std::string& src, uint64_t accesses) {
-  int64_t t = int64_t{day} * 86400 + 10;
-  return test::make_row(day, proto, port, kind, src, accesses, t, t);
-}
 
 using packet::Kind;
 using packet::Proto;
@@ -72,7 +67,7 @@ TEST_CASE("a WAL database closed by its daemon opens read-only without its -shm 
   {
     store::CollectorStore c(dir.file("c.db"), "UTC");
     c.apply("s01", std::string(32, 'a'), 1,
-            {row(kJuly9, Proto::tcp, 23, Kind::probe, "198.51.100.1", 1)}, {}, 1);
+            {day_row(kJuly9, Proto::tcp, 23, Kind::probe, "198.51.100.1", 1)}, {}, 1);
   }
   std::filesystem::remove(dir.file("c.db-shm"));
   std::filesystem::remove(dir.file("c.db-wal"));

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/store/database.h"
+#include "store/sqlite_rows.h"
 #include "support/temp_dir.h"
 
 using namespace teiten;
@@ -26,19 +27,9 @@ tally::TallyDelta delta_with(
   return d;
 }
 
-// Reads through a second, read-only connection, as an operator's sqlite3
-// shell does while the sensor writes.
-std::vector<std::vector<std::string>> query(const store::SensorStore& s, const std::string& sql) {
-  std::vector<std::vector<std::string>> out;
-  store::Database db(s.path(), true);
-  auto st = db.prepare(sql);
-  while (st.step()) {
-    std::vector<std::string> row;
-    for (int i = 0; i < st.column_count(); ++i)
-      row.push_back(st.column_is_null(i) ? "NULL" : st.column_text(i));
-    out.push_back(row);
-  }
-  return out;
+// Reads as an operator's sqlite3 shell does while the sensor writes.
+test::Rows query(const store::SensorStore& s, const std::string& sql) {
+  return test::sqlite_rows(s.path(), sql);
 }
 
 }  // namespace

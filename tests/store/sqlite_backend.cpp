@@ -3,6 +3,7 @@
 #include "common/store/collector_store.h"
 #include "common/store/database.h"
 #include "common/store/sqlite_report_source.h"
+#include "store/sqlite_rows.h"
 #include "store/storage_backend.h"
 #include "support/temp_dir.h"
 
@@ -25,18 +26,7 @@ class SqliteBackend final : public StorageBackend {
     while (st.step()) out.push_back(st.column_text(0));
     return out;
   }
-  Rows query(const std::string& sql) override {
-    store::Database db(path_, true);
-    Rows out;
-    auto st = db.prepare(sql);
-    while (st.step()) {
-      std::vector<std::string> row;
-      for (int i = 0; i < st.column_count(); ++i)
-        row.push_back(st.column_is_null(i) ? "NULL" : st.column_text(i));
-      out.push_back(row);
-    }
-    return out;
-  }
+  Rows query(const std::string& sql) override { return sqlite_rows(path_, sql); }
 
  private:
   TempDir dir_;

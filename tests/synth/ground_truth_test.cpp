@@ -2,16 +2,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/addresses.h"
 #include "tests/synth/synth_test_support.h"
 
 using namespace teiten;
+using teiten::test::ip;
 using namespace teiten::synth;
 
 namespace {
-
-base::IpAddress ip(const char* text) {
-  return *base::IpAddress::parse(text);
-}
 
 PacketSpec tcp(uint8_t flags, uint16_t sport, uint16_t dport) {
   PacketSpec s;

@@ -3,14 +3,14 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
+#include "support/addresses.h"
+
 using namespace teiten;
+using teiten::test::ip;
 using namespace teiten::synth;
 
 namespace {
 
-base::IpAddress ip(const char* text) {
-  return *base::IpAddress::parse(text);
-}
 uint16_t be16(const uint8_t* p) {
   return static_cast<uint16_t>(p[0] << 8 | p[1]);
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/wire/limits.h"
+#include "support/rows.h"
 #include "wire/allocation_counter.h"
 #include "wire/raw_body.h"
 #include "wire/wire_test_support.h"

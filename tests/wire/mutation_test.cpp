@@ -8,6 +8,7 @@
 #include "common/wire/batch_codec.h"
 #include "common/wire/messages.h"
 #include "fuzz/wire_properties.h"
+#include "support/rows.h"
 #include "wire/wire_test_support.h"
 
 using namespace teiten;

@@ -1,6 +1,6 @@
-// Test helpers for the wire tests: hex text <-> bytes, rows and stats with
-// every field set, and a field-by-field stats comparison that names what
-// differs (the round-trip oracle).
+// Test helpers for the wire tests: hex text <-> bytes, stats with every
+// field set, and a field-by-field stats comparison that names what differs
+// (the round-trip oracle). Rows are built with support/rows.h.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -10,7 +10,6 @@
 #include <string_view>
 
 #include "common/tally/day_stats.h"
-#include "common/tally/row.h"
 
 namespace teiten::test {
 
@@ -39,20 +38,6 @@ inline std::string hex(std::string_view bytes) {
     out.push_back(digits[c & 15]);
   }
   return out;
-}
-
-inline tally::Row make_row(base::Day day, packet::Proto proto, uint16_t port, packet::Kind kind,
-                           std::string_view src, uint64_t accesses, int64_t first, int64_t last) {
-  tally::Row r;
-  r.day = day;
-  r.proto = proto;
-  r.port = port;
-  r.kind = kind;
-  r.src = *base::IpAddress::parse(src);
-  r.accesses = accesses;
-  r.first_seen = first;
-  r.last_seen = last;
-  return r;
 }
 
 /// Stats with every carried field set, including both drops and a non-IP type.
