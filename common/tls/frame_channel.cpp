@@ -41,7 +41,8 @@ bool FrameChannel::answer_from_reader(ReadHandler& handler, bool post) {
 void FrameChannel::read_more(ReadHandler handler) {
   stream_.async_read_some(
       asio::buffer(chunk_),
-      [this, handler = std::move(handler)](const boost::system::error_code& ec, size_t n) mutable {
+      [this, owner = owner_.lock(), handler = std::move(handler)](
+          const boost::system::error_code& ec, size_t n) mutable {
         if (ec) return handler(ec, {}, {});
         bytes_read_ += n;
         reader_.feed(std::string_view(chunk_.data(), n));
@@ -67,7 +68,7 @@ void FrameChannel::write_next() {
   }
   writing_ = true;
   asio::async_write(stream_, asio::buffer(writes_.front().first),
-                    [this](const boost::system::error_code& ec, size_t n) {
+                    [this, owner = owner_.lock()](const boost::system::error_code& ec, size_t n) {
                       auto handler = std::move(writes_.front().second);
                       writes_.pop_front();
                       bytes_written_ += n;

@@ -54,6 +54,14 @@ class FrameChannel {
   FrameChannel(const FrameChannel&) = delete;
   FrameChannel& operator=(const FrameChannel&) = delete;
 
+  /// The object that owns the stream and this channel: every operation in
+  /// flight holds it, so neither is destroyed while one can still complete.
+  /// Closing the socket is not enough to end them at once: Asio's SSL
+  /// stream retries a write the close aborted, and the retry's completion
+  /// is queued behind anything posted after the close (a shipper that freed
+  /// its connection from such a post met it: a double free at stop).
+  void hold_owner_while_busy(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+
   /// The largest frame accepted from the next header on.
   void set_max_frame(uint32_t max_frame) { reader_.set_max_frame(max_frame); }
 
@@ -76,6 +84,7 @@ class FrameChannel {
   TlsStream& stream_;
   wire::FrameReader reader_;
   std::shared_ptr<FrameBudget> budget_;
+  std::weak_ptr<void> owner_;
   size_t charged_ = 0;
   std::array<char, 16384> chunk_{};
   std::deque<std::pair<std::string, WriteHandler>> writes_;

@@ -105,6 +105,9 @@ void IngestSession::arm_timer(std::chrono::milliseconds after, CloseReason why) 
 }
 
 void IngestSession::start() {
+  // ACKs and WELCOMEs are written without a handler: the writes in flight
+  // must keep the session (its stream) alive themselves.
+  channel_.hold_owner_while_busy(weak_from_this());
   // Record why verification failed and whose certificate it was, so a
   // refusal can name both; OpenSSL's handshake error alone says neither.
   stream_.set_verify_callback([this](bool preverified, asio::ssl::verify_context& ctx) {

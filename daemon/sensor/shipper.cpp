@@ -118,7 +118,8 @@ void Shipper::connect() {
   if (stopped_) return;
   drop_connection();
   uint64_t gen = generation_;
-  conn_ = std::make_unique<Connection>(io_, tls_);
+  conn_ = std::make_shared<Connection>(io_, tls_);
+  conn_->channel.hold_owner_while_busy(conn_);
   set_state(ShipperState::connecting);
   const auto& to = target();
   {
@@ -137,13 +138,14 @@ void Shipper::connect() {
         if (ec) return fail("cannot resolve " + target().host + ": " + ec.message());
         asio::async_connect(
             conn_->stream.lowest_layer(), results,
-            [this, gen](const boost::system::error_code& ec2, const asio::ip::tcp::endpoint&) {
+            [this, gen, c = conn_](const boost::system::error_code& ec2,
+                                   const asio::ip::tcp::endpoint&) {
               if (gen != generation_) return;
               if (ec2)
                 return fail("cannot connect to " + target().address + ": " + ec2.message());
-              conn_->stream.async_handshake(
+              c->stream.async_handshake(
                   asio::ssl::stream_base::client,
-                  [this, gen](const boost::system::error_code& ec3) {
+                  [this, gen, c](const boost::system::error_code& ec3) {
                     if (gen != generation_) return;
                     // A collector past its limits and its refusal pool closes
                     // before the handshake: say what that most likely means.
@@ -354,9 +356,11 @@ void Shipper::drop_connection() {
   if (!conn_) return;
   boost::system::error_code ignored;
   conn_->stream.lowest_layer().close(ignored);
-  // Cancelled operations still hold references into the connection: their
-  // handlers run (and see a stale generation) before it is destroyed.
-  asio::post(io_, [c = std::shared_ptr<Connection>(std::move(conn_))] {});
+  // The operations still in flight hold the connection (see
+  // FrameChannel::hold_owner_while_busy): it goes when the last of them has
+  // run, seeing a stale generation. A single post to free it is not enough:
+  // the SSL stream retries an aborted write, queued after such a post.
+  conn_.reset();
 }
 
 void Shipper::schedule_reconnect() {

@@ -103,7 +103,7 @@ class Shipper {
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer retry_timer_;
   boost::asio::steady_timer ack_timer_;
-  std::unique_ptr<Connection> conn_;
+  std::shared_ptr<Connection> conn_;  // shared with the operations in flight on it
   uint64_t generation_ = 0;  // bumps per connection; stale callbacks compare and return
   bool ready_ = false;       // WELCOME received
   bool in_flight_ = false;   // a batch waits for its ACK

@@ -390,9 +390,12 @@ class Soak:
                 self.error(f"{sid}: {frames} frames counted of {self.streams[sid].total}")
 
     def check_memory(self):
-        """SQLite's page cache grows with the database up to its cache_size,
-        so what the database grew meanwhile below that size is allowed on
-        top of the 10%; past it, the cache cannot grow and the 10% stands."""
+        """SQLite's page cache fills with the pages touched, up to its
+        cache_size, also long after the database has outgrown that size: a
+        20-minute soak's collector went from 39 to 92 MiB while its database
+        grew from 202 to 654 MiB. How full the cache was at warm-up is not
+        known from outside, so what it could still add (up to the smaller of
+        the database at the end and cache_size) is allowed on top of the 10%."""
         warm = self.t0 + self.warm
         self.memory = []
         for inst in self.instances:
@@ -407,9 +410,11 @@ class Soak:
             if first is None or last is None:
                 continue
             cap = PAGE_CACHE_KIB["collector" if inst.name == "collector" else "sensor"]
-            allowed = first[0] * RSS_GROWTH_LIMIT + max(0, min(last[1], cap) - min(first[1], cap))
+            allowed = first[0] * RSS_GROWTH_LIMIT + min(last[1], cap)
             self.memory.append((inst.name, inst.proc.pid, first, last, allowed))
-            if last[0] > allowed:
+            # Under a sanitizer RSS is mostly ASan's (its quarantine of freed
+            # blocks grows to 256 MiB); LeakSanitizer checks at each exit there.
+            if last[0] > allowed and not harness.sanitized():
                 self.error(f"{inst.name} pid {inst.proc.pid}: RSS grew from {first[0]} KiB after "
                            f"warm-up to {last[0]} KiB at the end (database {first[1]} -> "
                            f"{last[1]} KiB, allowed {allowed:.0f} KiB)")

@@ -177,3 +177,56 @@ TEST_CASE("queued writes reach the peer whole and in order", "[tls]") {
   }
   CHECK(channel.bytes_written() == bytes.size());
 }
+
+// The sensor's shipper aborted with a double free when told to stop while a
+// batch was being written: closing the socket aborts the write, Asio's SSL
+// stream retries it, and the retry completes after whatever was posted to
+// free the connection. The operations in flight must hold the owner.
+TEST_CASE("a closed channel's owner lives until its last operation has ended", "[tls]") {
+  Connected c;
+  struct Owner {
+    explicit Owner(std::unique_ptr<tls::test::Stream> s)
+        : stream(std::move(s)), channel(*stream, 1024) {}
+    std::unique_ptr<tls::test::Stream> stream;
+    tls::FrameChannel channel;
+  };
+  auto owner = std::make_shared<Owner>(std::move(c.pair.server));
+  owner->channel.hold_owner_while_busy(owner);
+  std::weak_ptr<Owner> alive = owner;
+
+  // The client reads nothing, so a frame larger than both sockets' buffers
+  // stays in flight; a second one waits behind it, and a read is pending.
+  std::vector<boost::system::error_code> writes;
+  std::vector<bool> alive_in_handler;
+  auto on_write = [&](const boost::system::error_code& ec) {
+    writes.push_back(ec);
+    alive_in_handler.push_back(!alive.expired());
+  };
+  owner->channel.write(wire::encode_frame(wire::MessageType::batch, std::string(64 << 20, 'x')),
+                       on_write);
+  owner->channel.write(wire::encode_frame(wire::MessageType::ack, "1"), on_write);
+  boost::system::error_code read_ec;
+  owner->channel.read([&](const boost::system::error_code& ec, const std::string&, wire::Frame) {
+    read_ec = ec;
+    alive_in_handler.push_back(!alive.expired());
+  });
+  c.pair.io.run_for(std::chrono::milliseconds(300));
+  REQUIRE(writes.empty());
+
+  boost::system::error_code ignored;
+  owner->stream->lowest_layer().close(ignored);
+  owner.reset();
+  CHECK_FALSE(alive.expired());  // held by what is still in flight
+
+  for (int i = 0; i < 200 && (writes.size() < 2 || !read_ec); ++i) {
+    c.pair.io.run_for(std::chrono::milliseconds(10));
+    c.pair.io.restart();
+  }
+  REQUIRE(writes.size() == 2);
+  CHECK(writes[0]);
+  CHECK(writes[1]);
+  CHECK(read_ec);
+  CHECK(alive_in_handler == std::vector<bool>(3, true));
+  c.pair.io.run_for(std::chrono::milliseconds(50));
+  CHECK(alive.expired());  // and freed once nothing is
+}
