@@ -392,7 +392,7 @@ class Soak:
     def check_memory(self):
         """SQLite's page cache fills with the pages touched, up to its
         cache_size, also long after the database has outgrown that size: a
-        20-minute soak's collector went from 39 to 92 MiB while its database
+        20-minute soak's collector went from 38 to 90 MiB while its database
         grew from 202 to 654 MiB. How full the cache was at warm-up is not
         known from outside, so what it could still add (up to the smaller of
         the database at the end and cache_size) is allowed on top of the 10%."""
